@@ -1,0 +1,50 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { AppError } from '../../errors.js';
+import './route-config.js';
+
+const STAFF_ROLES = new Set(['moderator', 'admin']);
+
+function bearerToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (!header) return undefined;
+  const [scheme, token] = header.trim().split(/\s+/, 2);
+  return scheme?.toLowerCase() === 'bearer' && token ? token : undefined;
+}
+
+/**
+ * Runs before the body is parsed: resolves the bearer token of routes with `config.auth`, checks the
+ * role, then counts the request against its rate limit (per user when signed in, per IP otherwise).
+ * Routes with `config.auth` also get the bearer scheme and 401/403 in their OpenAPI description.
+ */
+export const authGuard = fp(async (app: FastifyInstance) => {
+  app.addHook('onRoute', (route) => {
+    if (!route.config?.auth) return;
+    route.schema = {
+      ...route.schema,
+      security: [{ bearerAuth: [] }],
+      response: {
+        401: { $ref: 'ErrorResponse#' },
+        403: { $ref: 'ErrorResponse#' },
+        ...(route.schema?.response as object | undefined),
+      },
+    };
+  });
+
+  app.addHook('onRequest', async (request) => {
+    const config = request.routeOptions.config;
+    if (config.auth) {
+      const token = bearerToken(request);
+      if (!token) throw new AppError('NOT_AUTHENTICATED');
+      const user = await app.services.sessions.authenticate(token);
+      if (!user.isActive) throw new AppError('INACTIVE_USER');
+      if (config.auth === 'staff' && !STAFF_ROLES.has(user.role)) throw new AppError('ADMIN_REQUIRED');
+      if (config.auth === 'admin' && user.role !== 'admin') throw new AppError('ADMIN_REQUIRED');
+      request.user = user;
+    }
+    // Unmatched URLs (404s) carry no route config and are not counted.
+    if (config.rateLimit === false || !request.routeOptions.url) return;
+    const key = request.user ? `user:${request.user.id}` : `ip:${request.ip}`;
+    await app.deps.rateLimits.consume(config.rateLimit ?? 'default', key);
+  });
+});

@@ -1,0 +1,4 @@
+// SCAFFOLD: replaced by the real routes.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+
+export const avatarRoutes: FastifyPluginAsyncTypebox = async () => {};

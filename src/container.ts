@@ -1,0 +1,114 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { Config } from './config/config.js';
+import { type DatabaseHandle, openDatabase } from './database/client.js';
+import { type AvatarStorage, LocalAvatarStorage } from './infra/avatar-storage.js';
+import { type KeyValueCache, MemoryCache, RedisCache } from './infra/cache.js';
+import { type Mailer, OutboxMailer, SmtpMailer } from './infra/mailer.js';
+import { createRedis } from './infra/redis.js';
+import { TokenSigner } from './lib/tokens.js';
+import { AdminService } from './services/admin-service.js';
+import { AuthService } from './services/auth-service.js';
+import { AvatarService } from './services/avatar-service.js';
+import { ContactsService } from './services/contacts-service.js';
+import { RateLimitService } from './services/rate-limit-service.js';
+import { SessionService } from './services/session-service.js';
+
+/** The outside world the services talk to: built once per process (or per test), closed on shutdown. */
+export interface Deps {
+  config: Readonly<Config> & { jwtSecret: string };
+  database: DatabaseHandle;
+  redis: Redis | undefined;
+  cache: KeyValueCache;
+  mailer: Mailer;
+  storage: AvatarStorage;
+  tokens: TokenSigner;
+  rateLimits: RateLimitService;
+  log: FastifyBaseLogger;
+}
+
+export interface Services {
+  sessions: SessionService;
+  auth: AuthService;
+  avatars: AvatarService;
+  contacts: ContactsService;
+  admin: AdminService;
+}
+
+export function createServices(deps: Deps): Services {
+  const sessions = new SessionService(deps.database.db, deps.tokens, deps.cache, deps.config);
+  return {
+    sessions,
+    auth: new AuthService(deps, sessions),
+    avatars: new AvatarService(deps, sessions),
+    contacts: new ContactsService(deps),
+    admin: new AdminService(deps, sessions),
+  };
+}
+
+/**
+ * The JWT secret: JWT_SECRET when set; otherwise (development only — config refuses production
+ * without one) a random secret generated once and kept in DATA_DIR, so tokens survive a restart.
+ */
+export async function resolveJwtSecret(config: Readonly<Config>): Promise<string> {
+  if (config.jwtSecret) return config.jwtSecret;
+  const file = path.join(config.dataDir, 'jwt-secret');
+  try {
+    const stored = (await readFile(file, 'utf8')).trim();
+    if (stored.length >= 32) return stored;
+  } catch {
+    // Not there yet: generate it below.
+  }
+  await mkdir(config.dataDir, { recursive: true });
+  const secret = randomBytes(48).toString('base64url');
+  await writeFile(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}
+
+export interface OpenDepsOptions {
+  /** Test isolation on a shared PostgreSQL server. */
+  schemaName?: string;
+  /** Tests: keep the embedded database in memory instead of DATA_DIR. */
+  inMemoryDatabase?: boolean;
+  /** Tests: a Redis key prefix, so parallel test files do not share counters. */
+  redisKeyPrefix?: string;
+}
+
+/** Opens the database (and applies migrations), Redis, mail and storage as the configuration says. */
+export async function openDeps(
+  config: Readonly<Config>,
+  log: FastifyBaseLogger,
+  options: OpenDepsOptions = {},
+): Promise<Deps> {
+  const jwtSecret = await resolveJwtSecret(config);
+  const database = await openDatabase({
+    url: config.databaseUrl,
+    embeddedDir: options.inMemoryDatabase ? undefined : path.join(config.dataDir, 'pgdata'),
+    schemaName: options.schemaName,
+    timeoutMs: config.databaseTimeoutMs,
+  });
+  await database.migrate();
+  const redis = config.redisUrl ? createRedis(config.redisUrl, options.redisKeyPrefix) : undefined;
+  return {
+    config: { ...config, jwtSecret },
+    database,
+    redis,
+    cache: redis ? new RedisCache(redis) : new MemoryCache(),
+    mailer: config.smtp
+      ? new SmtpMailer(config.smtp, config.mailFrom)
+      : new OutboxMailer(path.join(config.dataDir, 'outbox'), config.mailFrom, (line) => log.info(line)),
+    storage: new LocalAvatarStorage(path.join(config.dataDir, 'avatars'), `${config.publicUrl}/avatars`),
+    tokens: new TokenSigner(jwtSecret),
+    rateLimits: new RateLimitService(config, redis),
+    log,
+  };
+}
+
+export async function closeDeps(deps: Deps): Promise<void> {
+  deps.mailer.close();
+  deps.redis?.disconnect();
+  await deps.database.close();
+}

@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { SmtpConfig } from '../config/config.js';
+
+export interface MailMessage {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export interface Mailer {
+  send(message: MailMessage): Promise<void>;
+  close(): void;
+}
+
+/** Sends over SMTP with nodemailer. */
+export class SmtpMailer implements Mailer {
+  private readonly transport: Transporter;
+
+  constructor(
+    smtp: SmtpConfig,
+    private readonly from: string,
+  ) {
+    this.transport = nodemailer.createTransport({
+      host: smtp.host,
+      port: smtp.port,
+      secure: smtp.secure,
+      ...(smtp.user ? { auth: { user: smtp.user, pass: smtp.password ?? '' } } : {}),
+      connectionTimeout: 10_000,
+      greetingTimeout: 10_000,
+      socketTimeout: 20_000,
+    });
+  }
+
+  async send(message: MailMessage) {
+    await this.transport.sendMail({ from: this.from, ...message });
+  }
+
+  close() {
+    this.transport.close();
+  }
+}
+
+/**
+ * Without SMTP: writes each message as an `.eml` file in `$DATA_DIR/outbox/` (open it in any mail
+ * client) and logs its links, so a local user can verify an account without a mail server.
+ */
+export class OutboxMailer implements Mailer {
+  private readonly transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+
+  constructor(
+    private readonly directory: string,
+    private readonly from: string,
+    private readonly log: (message: string) => void,
+  ) {}
+
+  async send(message: MailMessage) {
+    const info = await this.transport.sendMail({ from: this.from, ...message });
+    await mkdir(this.directory, { recursive: true });
+    const file = path.join(this.directory, `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID()}.eml`);
+    await writeFile(file, info.message as Buffer);
+    const links = message.text.match(/https?:\/\/\S+/g) ?? [];
+    this.log(`Email "${message.subject}" to ${message.to} written to ${file}${links.length ? `; link: ${links.join(' ')}` : ''}`);
+  }
+
+  close() {}
+}

@@ -1,0 +1,39 @@
+import { Redis } from 'ioredis';
+
+/**
+ * Opens the shared Redis connection. `enableOfflineQueue: false` makes every command fail at once
+ * while Redis is away (callers fall back to memory or the database) instead of queueing requests
+ * behind a dead connection; ioredis keeps reconnecting in the background by itself.
+ */
+export function createRedis(url: string, keyPrefix?: string): Redis {
+  const redis = new Redis(url, {
+    ...(keyPrefix ? { keyPrefix } : {}),
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2000,
+    commandTimeout: 1000,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+  });
+  // Without a listener ioredis reports connection errors as unhandled; health and callers handle them.
+  redis.on('error', () => {});
+  return redis;
+}
+
+/** True when Redis answers PING within the timeout. */
+export async function pingRedis(redis: Redis, timeoutMs: number): Promise<boolean> {
+  if (redis.status !== 'ready') return false;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const pong = await Promise.race([
+      redis.ping(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('redis ping timed out')), timeoutMs);
+      }),
+    ]);
+    return pong === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}

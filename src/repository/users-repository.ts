@@ -1,0 +1,78 @@
+import { and, eq, gt, isNull, or, sql } from 'drizzle-orm';
+import type { Executor } from '../database/client.js';
+import { sessions, type UserRole, type UserRow, users } from '../database/schema/index.js';
+
+export type NewUser = Pick<UserRow, 'username' | 'email' | 'fullName' | 'passwordHash' | 'role'>;
+export type UserChanges = Partial<
+  Pick<UserRow, 'passwordHash' | 'avatarUrl' | 'role' | 'isActive' | 'isVerified' | 'fullName'>
+>;
+
+/** All SQL on the users table. Each method takes the database or a transaction. */
+export const usersRepository = {
+  async insert(db: Executor, user: NewUser): Promise<UserRow> {
+    const [row] = await db.insert(users).values(user).returning();
+    return row!;
+  },
+
+  async findById(db: Executor, id: number): Promise<UserRow | undefined> {
+    const [row] = await db.select().from(users).where(eq(users.id, id));
+    return row;
+  },
+
+  /** Username or email, both compared case-insensitively (citext). */
+  async findByLogin(db: Executor, login: string): Promise<UserRow | undefined> {
+    const [row] = await db
+      .select()
+      .from(users)
+      .where(or(eq(users.username, login), eq(users.email, login)))
+      .limit(1);
+    return row;
+  },
+
+  async findByEmail(db: Executor, email: string): Promise<UserRow | undefined> {
+    const [row] = await db.select().from(users).where(eq(users.email, email));
+    return row;
+  },
+
+  /** The user behind a live (unrevoked, unexpired) session, in one round trip. */
+  async findBySession(db: Executor, sessionId: string, userId: number): Promise<UserRow | undefined> {
+    const [row] = await db
+      .select({ user: users })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(
+        and(
+          eq(sessions.id, sessionId),
+          eq(sessions.userId, userId),
+          isNull(sessions.revokedAt),
+          gt(sessions.expiresAt, sql`now()`),
+        ),
+      );
+    return row?.user;
+  },
+
+  async update(db: Executor, id: number, changes: UserChanges): Promise<UserRow | undefined> {
+    const [row] = await db
+      .update(users)
+      .set({ ...changes, updatedAt: sql`now()` })
+      .where(eq(users.id, id))
+      .returning();
+    return row;
+  },
+
+  async delete(db: Executor, id: number): Promise<boolean> {
+    const rows = await db.delete(users).where(eq(users.id, id)).returning({ id: users.id });
+    return rows.length > 0;
+  },
+
+  /** Makes admins of existing users whose email is listed (ADMIN_EMAILS at start-up). */
+  async promoteEmails(db: Executor, emails: string[], role: UserRole = 'admin'): Promise<number> {
+    if (emails.length === 0) return 0;
+    const rows = await db
+      .update(users)
+      .set({ role, updatedAt: sql`now()` })
+      .where(and(sql`${users.email} = any(${sql.param(emails)}::citext[])`, sql`${users.role} <> ${role}`))
+      .returning({ id: users.id });
+    return rows.length;
+  },
+};

@@ -1,0 +1,9 @@
+// SCAFFOLD: replaced by the real service.
+import type { Deps } from '../container.js';
+import type { SessionService } from './session-service.js';
+
+export class ContactsService {
+  constructor(...args: [deps: Deps]) {
+    void args;
+  }
+}

@@ -1,0 +1,47 @@
+import type { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Config, RateLimitName } from '../config/config.js';
+import { AppError } from '../errors.js';
+
+type Limiter = RateLimiterMemory | RateLimiterRedis;
+
+/**
+ * Fixed-window limits per route family. With Redis the counters are shared by every instance; each
+ * Redis limiter has an in-memory "insurance" limiter, so when Redis goes away the limits are still
+ * enforced per process instead of failing the request.
+ */
+export class RateLimitService {
+  private readonly limiters = new Map<RateLimitName, Limiter>();
+
+  constructor(
+    private readonly config: Pick<Config, 'rateLimitEnabled' | 'rateLimits'>,
+    redis?: Redis,
+  ) {
+    for (const [name, spec] of Object.entries(config.rateLimits) as [RateLimitName, Config['rateLimits']['default']][]) {
+      const options = { keyPrefix: `rl:${name}`, points: spec.points, duration: spec.durationSeconds };
+      this.limiters.set(
+        name,
+        redis
+          ? new RateLimiterRedis({
+              ...options,
+              storeClient: redis,
+              rejectIfRedisNotReady: true,
+              insuranceLimiter: new RateLimiterMemory(options),
+            })
+          : new RateLimiterMemory(options),
+      );
+    }
+  }
+
+  /** Counts one request of `key` (an IP or a user id) against `name`; throws 429 when over the limit. */
+  async consume(name: RateLimitName, key: string): Promise<void> {
+    if (!this.config.rateLimitEnabled) return;
+    try {
+      await this.limiters.get(name)!.consume(key);
+    } catch (rejection) {
+      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+      throw new AppError('RATE_LIMITED', { retry_after: retryAfter }, { 'Retry-After': String(retryAfter) });
+    }
+  }
+}
