@@ -17,11 +17,16 @@ const BODY_LIMIT_BYTES = 64 * 1024;
  * Builds the application on already-opened dependencies: wires plugins, the auth guard, the error
  * handler and the routes. It opens nothing itself, so tests can build one per database.
  */
-export async function buildApp(deps: Deps, options: Pick<FastifyServerOptions, 'logger' | 'loggerInstance'> = {}) {
+export async function buildApp(
+  deps: Deps,
+  options: Pick<FastifyServerOptions, 'logger' | 'loggerInstance'> = {},
+) {
   const app = Fastify({
     ...options,
     trustProxy: deps.config.trustProxy,
     bodyLimit: BODY_LIMIT_BYTES,
+    // A JWT in the path (GET /api/auth/confirmed_email/{token}) is far longer than the default 100.
+    routerOptions: { maxParamLength: 2048 },
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
     ajv: {
@@ -36,9 +41,13 @@ export async function buildApp(deps: Deps, options: Pick<FastifyServerOptions, '
   });
 
   // OAuth2's password flow posts the login as a form.
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
-    done(null, Object.fromEntries(new URLSearchParams(body as string)));
-  });
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string' },
+    (_request, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(body as string)));
+    },
+  );
 
   await errorHandling(app as unknown as FastifyInstance);
   await httpPlugins(app as unknown as FastifyInstance, deps.config);

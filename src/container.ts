@@ -1,5 +1,5 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Redis } from 'ioredis';
@@ -7,8 +7,9 @@ import type { Config } from './config/config.js';
 import { type DatabaseHandle, openDatabase } from './database/client.js';
 import { type AvatarStorage, LocalAvatarStorage } from './infra/avatar-storage.js';
 import { type KeyValueCache, MemoryCache, RedisCache } from './infra/cache.js';
+import { CloudinaryAvatarStorage } from './infra/cloudinary-storage.js';
 import { type Mailer, OutboxMailer, SmtpMailer } from './infra/mailer.js';
-import { createRedis } from './infra/redis.js';
+import { createRedis, waitForRedis } from './infra/redis.js';
 import { TokenSigner } from './lib/tokens.js';
 import { AdminService } from './services/admin-service.js';
 import { AuthService } from './services/auth-service.js';
@@ -92,6 +93,7 @@ export async function openDeps(
   });
   await database.migrate();
   const redis = config.redisUrl ? createRedis(config.redisUrl, options.redisKeyPrefix) : undefined;
+  if (redis) await waitForRedis(redis, 2000);
   return {
     config: { ...config, jwtSecret },
     database,
@@ -100,7 +102,9 @@ export async function openDeps(
     mailer: config.smtp
       ? new SmtpMailer(config.smtp, config.mailFrom)
       : new OutboxMailer(path.join(config.dataDir, 'outbox'), config.mailFrom, (line) => log.info(line)),
-    storage: new LocalAvatarStorage(path.join(config.dataDir, 'avatars'), `${config.publicUrl}/avatars`),
+    storage: config.cloudinaryUrl
+      ? new CloudinaryAvatarStorage(config.cloudinaryUrl)
+      : new LocalAvatarStorage(path.join(config.dataDir, 'avatars'), `${config.publicUrl}/avatars`),
     tokens: new TokenSigner(jwtSecret),
     rateLimits: new RateLimitService(config, redis),
     log,
@@ -110,5 +114,6 @@ export async function openDeps(
 export async function closeDeps(deps: Deps): Promise<void> {
   deps.mailer.close();
   deps.redis?.disconnect();
-  await deps.database.close();
+  // Closing twice (a test that took the database away, then the normal teardown) is harmless.
+  await deps.database.close().catch(() => {});
 }

@@ -21,10 +21,12 @@ export const ERRORS = {
   CANNOT_DEACTIVATE_SELF: { status: 400, detail: 'Admins cannot deactivate themselves' },
   CANNOT_DELETE_SELF: { status: 400, detail: 'Admins cannot delete themselves' },
   FILE_REQUIRED: { status: 400, detail: 'A file is required in the multipart field "file"' },
+  MALFORMED_MULTIPART: { status: 400, detail: 'Malformed multipart/form-data body' },
   FILE_TOO_LARGE: { status: 413, detail: 'File too large' },
   UNSUPPORTED_IMAGE: { status: 415, detail: 'Unsupported image type: use JPEG, PNG, GIF or WebP' },
   RATE_LIMITED: { status: 429, detail: 'Rate limit exceeded' },
   NOT_FOUND: { status: 404, detail: 'Not Found' },
+  STORAGE_UNAVAILABLE: { status: 503, detail: 'Avatar storage temporarily unavailable' },
   SERVICE_UNAVAILABLE: { status: 503, detail: 'Service temporarily unavailable' },
   INTERNAL: { status: 500, detail: 'Internal server error' },
 } as const satisfies Record<string, { status: number; detail: string }>;
@@ -58,6 +60,11 @@ export class ValidationError extends Error {
 }
 
 /** Builds a one-item validation error for a field, as services raise for rules a schema cannot express. */
-export function fieldError(location: 'body' | 'query' | 'path', field: string, msg: string, type = 'value_error') {
+export function fieldError(
+  location: 'body' | 'query' | 'path',
+  field: string,
+  msg: string,
+  type = 'value_error',
+) {
   return new ValidationError([{ loc: [location, field], msg, type }]);
 }

@@ -1,4 +1,5 @@
 import { isSupportedCountry } from 'libphonenumber-js';
+import { parseCloudinaryUrl } from '../lib/cloudinary-url.js';
 import { parseRateLimit, type RateLimitSpec } from '../lib/rate-limit-spec.js';
 
 export type RateLimitName =
@@ -130,6 +131,15 @@ class EnvReader {
     }
   }
 
+  cloudinaryUrl(name: string): string | undefined {
+    const value = this.raw(name);
+    if (value !== undefined && !parseCloudinaryUrl(value)) {
+      this.problems.push(`${name} must look like cloudinary://<api_key>:<api_secret>@<cloud_name>`);
+      return undefined;
+    }
+    return value;
+  }
+
   oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
     const value = this.raw(name);
     if (value === undefined) return fallback;
@@ -215,7 +225,7 @@ export function loadConfig(env: Env): Readonly<Config> {
           },
     mailFrom: read.string('MAIL_FROM', 'Contacts API <noreply@localhost>'),
     corsOrigins: read.list('CORS_ORIGINS'),
-    cloudinaryUrl: read.url('CLOUDINARY_URL', ['cloudinary:']),
+    cloudinaryUrl: read.cloudinaryUrl('CLOUDINARY_URL'),
     avatarMaxBytes: read.int('AVATAR_MAX_BYTES', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
     avatarAdminOnly: read.bool('AVATAR_ADMIN_ONLY', false),
     adminEmails: read.list('ADMIN_EMAILS').map((email) => email.toLowerCase()),

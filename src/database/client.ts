@@ -91,6 +91,12 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
       const client = await pool.connect();
       try {
         await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
+        // Schemas sharing a server (tests) must find the extensions: installed by the first schema's
+        // migration they would live in that schema, invisible to the others and dropped with it.
+        if (schemaName) {
+          await client.query('create extension if not exists citext schema public');
+          await client.query('create extension if not exists pg_trgm schema public');
+        }
         await migrateNodePg(drizzleNodePg(client, { schema }), {
           migrationsFolder: MIGRATIONS_FOLDER,
           ...(schemaName ? { migrationsSchema: schemaName } : {}),

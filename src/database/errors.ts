@@ -40,10 +40,11 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
     const candidate = current as PgLikeError;
-    if (candidate.code && (CONNECTION_CODES.has(candidate.code) || candidate.code.startsWith('08'))) return true;
+    if (candidate.code && (CONNECTION_CODES.has(candidate.code) || candidate.code.startsWith('08')))
+      return true;
     const message = candidate.message ?? '';
     if (
-      /Connection terminated|timeout exceeded when trying to connect|Query read timeout|connect ECONNREFUSED|Client has encountered a connection error/i.test(
+      /PGlite is closed|Connection terminated|timeout exceeded when trying to connect|Query read timeout|connect ECONNREFUSED|Client has encountered a connection error/i.test(
         message,
       )
     ) {

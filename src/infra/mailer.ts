@@ -49,7 +49,11 @@ export class SmtpMailer implements Mailer {
  * client) and logs its links, so a local user can verify an account without a mail server.
  */
 export class OutboxMailer implements Mailer {
-  private readonly transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  private readonly transport = nodemailer.createTransport({
+    streamTransport: true,
+    buffer: true,
+    newline: 'unix',
+  });
 
   constructor(
     private readonly directory: string,
@@ -60,10 +64,15 @@ export class OutboxMailer implements Mailer {
   async send(message: MailMessage) {
     const info = await this.transport.sendMail({ from: this.from, ...message });
     await mkdir(this.directory, { recursive: true });
-    const file = path.join(this.directory, `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID()}.eml`);
+    const file = path.join(
+      this.directory,
+      `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID()}.eml`,
+    );
     await writeFile(file, info.message as Buffer);
     const links = message.text.match(/https?:\/\/\S+/g) ?? [];
-    this.log(`Email "${message.subject}" to ${message.to} written to ${file}${links.length ? `; link: ${links.join(' ')}` : ''}`);
+    this.log(
+      `Email "${message.subject}" to ${message.to} written to ${file}${links.length ? `; link: ${links.join(' ')}` : ''}`,
+    );
   }
 
   close() {}

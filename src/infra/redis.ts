@@ -37,3 +37,21 @@ export async function pingRedis(redis: Redis, timeoutMs: number): Promise<boolea
     clearTimeout(timer);
   }
 }
+
+/**
+ * Waits (briefly) for the first connection, so an instance that has just started reports Redis as it
+ * is rather than "still connecting". Never fails: without Redis the service runs on its fallbacks.
+ */
+export async function waitForRedis(redis: Redis, timeoutMs: number): Promise<boolean> {
+  if (redis.status === 'ready') return true;
+  return new Promise((resolve) => {
+    const done = (ready: boolean) => {
+      clearTimeout(timer);
+      redis.off('ready', onReady);
+      resolve(ready);
+    };
+    const onReady = () => done(true);
+    const timer = setTimeout(() => done(false), timeoutMs);
+    redis.once('ready', onReady);
+  });
+}

@@ -50,7 +50,11 @@ export class TokenSigner {
   async verify(token: string, expectedType: TokenType): Promise<TokenClaims | undefined> {
     try {
       const { payload } = await jwtVerify(token, this.key, { algorithms: [ALGORITHM] });
-      if (payload.type !== expectedType || typeof payload.sub !== 'string' || typeof payload.jti !== 'string') {
+      if (
+        payload.type !== expectedType ||
+        typeof payload.sub !== 'string' ||
+        typeof payload.jti !== 'string'
+      ) {
         return undefined;
       }
       return payload as unknown as TokenClaims;

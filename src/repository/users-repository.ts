@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull, or, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Executor } from '../database/client.js';
 import { sessions, type UserRole, type UserRow, users } from '../database/schema/index.js';
 
@@ -60,6 +60,24 @@ export const usersRepository = {
     return row;
   },
 
+  /**
+   * Replaces the password hash only while it is still `expectedHash`, so a reset link is single use
+   * and a login's re-hash never overwrites a password changed meanwhile. False when it had changed.
+   */
+  async replacePasswordHash(
+    db: Executor,
+    id: number,
+    expectedHash: string,
+    nextHash: string,
+  ): Promise<boolean> {
+    const rows = await db
+      .update(users)
+      .set({ passwordHash: nextHash, updatedAt: sql`now()` })
+      .where(and(eq(users.id, id), eq(users.passwordHash, expectedHash)))
+      .returning({ id: users.id });
+    return rows.length > 0;
+  },
+
   async delete(db: Executor, id: number): Promise<boolean> {
     const rows = await db.delete(users).where(eq(users.id, id)).returning({ id: users.id });
     return rows.length > 0;
@@ -71,7 +89,8 @@ export const usersRepository = {
     const rows = await db
       .update(users)
       .set({ role, updatedAt: sql`now()` })
-      .where(and(sql`${users.email} = any(${sql.param(emails)}::citext[])`, sql`${users.role} <> ${role}`))
+      // inArray, not `= any($1::citext[])`: the embedded driver does not encode a JS array parameter.
+      .where(and(inArray(users.email, emails), sql`${users.role} <> ${role}`))
       .returning({ id: users.id });
     return rows.length;
   },

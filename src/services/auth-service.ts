@@ -1,9 +1,201 @@
-// SCAFFOLD: replaced by the real service.
+import { createHash } from 'node:crypto';
 import type { Deps } from '../container.js';
-import type { SessionService } from './session-service.js';
+import { isUniqueViolation } from '../database/errors.js';
+import type { UserRow } from '../database/schema/index.js';
+import { AppError } from '../errors.js';
+import type { MailMessage } from '../infra/mailer.js';
+import { hashPassword, needsRehash, verifyPassword } from '../lib/password.js';
+import { sessionsRepository } from '../repository/sessions-repository.js';
+import { usersRepository } from '../repository/users-repository.js';
+import { passwordResetMail, verificationMail } from './auth-mails.js';
+import type { AuthUser, SessionService, TokenPair } from './session-service.js';
 
+const VERIFY_TOKEN_TTL_SECONDS = 24 * 3600;
+const RESET_TOKEN_TTL_SECONDS = 3600;
+
+export interface RegisterInput {
+  username: string;
+  email: string;
+  password: string;
+  fullName: string | null;
+}
+
+export type VerifyOutcome = 'verified' | 'already_verified';
+
+/**
+ * A short digest of the stored password hash, carried in reset tokens: once the password changes
+ * (by that very token or otherwise) the digest no longer matches and the token is dead.
+ */
+function passwordFingerprint(passwordHash: string): string {
+  return createHash('sha256').update(passwordHash).digest('hex').slice(0, 16);
+}
+
+/** The subject of a signed token as a user id, or undefined when it is not one. */
+function userIdOf(claims: { sub: string } | undefined): number | undefined {
+  const id = Number(claims?.sub);
+  return claims && Number.isSafeInteger(id) && id > 0 ? id : undefined;
+}
+
+/** Accounts and credentials: sign-up, login, email verification, password reset and change, logout. */
 export class AuthService {
-  constructor(...args: [deps: Deps, sessions: SessionService]) {
-    void args;
+  /** Verified against when the login names no user, so the answer takes as long as a wrong password. */
+  private dummyHash: Promise<string> | undefined;
+
+  constructor(
+    private readonly deps: Deps,
+    private readonly sessions: SessionService,
+  ) {}
+
+  private get db() {
+    return this.deps.database.db;
+  }
+
+  private get rounds() {
+    return this.deps.config.passwordHashIterations;
+  }
+
+  /** Creates an unverified account (an admin when its email is in ADMIN_EMAILS) and mails the link. */
+  async register(input: RegisterInput): Promise<UserRow> {
+    const passwordHash = await hashPassword(input.password, this.rounds);
+    const role = this.deps.config.adminEmails.includes(input.email.toLowerCase()) ? 'admin' : 'user';
+    let user: UserRow;
+    try {
+      // The unique indexes decide, so concurrent sign-ups with one name or email cannot both win.
+      user = await usersRepository.insert(this.db, { ...input, passwordHash, role });
+    } catch (error) {
+      if (isUniqueViolation(error, 'users_username_key')) throw new AppError('USERNAME_TAKEN');
+      if (isUniqueViolation(error, 'users_email_key')) throw new AppError('EMAIL_TAKEN');
+      throw error;
+    }
+    await this.sendVerification(user);
+    return user;
+  }
+
+  /** Checks the credentials (username or email) and starts a session. */
+  async login(login: string, password: string): Promise<TokenPair> {
+    const user = await usersRepository.findByLogin(this.db, login);
+    if (!user) {
+      this.dummyHash ??= hashPassword('no-such-user-dummy-password', this.rounds);
+      await verifyPassword(password, await this.dummyHash);
+      throw new AppError('INCORRECT_LOGIN');
+    }
+    if (!(await verifyPassword(password, user.passwordHash))) throw new AppError('INCORRECT_LOGIN');
+    if (!user.isActive) throw new AppError('INACTIVE_USER');
+    if (!user.isVerified && this.deps.config.requireEmailVerification)
+      throw new AppError('EMAIL_NOT_VERIFIED');
+    if (needsRehash(user.passwordHash, this.rounds)) await this.upgradeHash(user, password);
+    return this.sessions.start(user.id);
+  }
+
+  /** Marks the email verified when the token is valid and the account still has that email. */
+  async verifyEmail(token: string): Promise<VerifyOutcome> {
+    const claims = await this.deps.tokens.verify(token, 'verify');
+    const userId = userIdOf(claims);
+    const user = userId && claims?.email ? await usersRepository.findById(this.db, userId) : undefined;
+    if (!user || user.email.toLowerCase() !== claims?.email?.toLowerCase()) {
+      throw new AppError('INVALID_VERIFICATION_TOKEN');
+    }
+    if (user.isVerified) return 'already_verified';
+    await usersRepository.update(this.db, user.id, { isVerified: true });
+    await this.sessions.invalidateUser(user.id);
+    return 'verified';
+  }
+
+  /** Mails a new verification link, only to an existing unverified account; silent otherwise. */
+  async resendVerification(email: string): Promise<void> {
+    const user = await usersRepository.findByEmail(this.db, email);
+    if (user && !user.isVerified) await this.sendVerification(user);
+  }
+
+  /** Mails a one-time reset link, only to an existing active account; silent otherwise. */
+  async forgotPassword(email: string): Promise<void> {
+    const user = await usersRepository.findByEmail(this.db, email);
+    if (!user?.isActive) return;
+    const { token } = await this.deps.tokens.sign('reset', user.id, RESET_TOKEN_TTL_SECONDS, {
+      pwd: passwordFingerprint(user.passwordHash),
+    });
+    const link = `${this.deps.config.publicUrl}/reset-password?token=${token}`;
+    this.sendInBackground({ to: user.email, ...passwordResetMail(user.username, link) });
+  }
+
+  /** Sets a new password from a reset link (once) and ends every session of the user. */
+  async resetPassword(token: string, newPassword: string): Promise<void> {
+    const claims = await this.deps.tokens.verify(token, 'reset');
+    const userId = userIdOf(claims);
+    const user = userId && claims?.pwd ? await usersRepository.findById(this.db, userId) : undefined;
+    if (!user?.isActive || passwordFingerprint(user.passwordHash) !== claims?.pwd) {
+      throw new AppError('INVALID_RESET_TOKEN');
+    }
+    const nextHash = await hashPassword(newPassword, this.rounds);
+    const revoked = await this.db.transaction(async (tx) => {
+      // Conditional on the old hash: of two concurrent uses of one link, only one gets through.
+      if (!(await usersRepository.replacePasswordHash(tx, user.id, user.passwordHash, nextHash)))
+        return undefined;
+      return sessionsRepository.revokeAllForUser(tx, user.id);
+    });
+    if (!revoked) throw new AppError('INVALID_RESET_TOKEN');
+    await this.sessions.forgetSessions(revoked);
+    await this.sessions.invalidateUser(user.id);
+  }
+
+  /** Changes the caller's password and ends their other sessions; the current one keeps working. */
+  async changePassword(caller: AuthUser, currentPassword: string, newPassword: string): Promise<void> {
+    // The stored row, not the cached copy: the hash must be the one in the database right now.
+    const user = await usersRepository.findById(this.db, caller.id);
+    if (!user) throw new AppError('INVALID_CREDENTIALS_TOKEN');
+    if (!(await verifyPassword(currentPassword, user.passwordHash))) throw new AppError('INCORRECT_PASSWORD');
+    const nextHash = await hashPassword(newPassword, this.rounds);
+    const revoked = await this.db.transaction(async (tx) => {
+      // Changed by someone else meanwhile: the password given is no longer the current one.
+      if (!(await usersRepository.replacePasswordHash(tx, user.id, user.passwordHash, nextHash))) {
+        throw new AppError('INCORRECT_PASSWORD');
+      }
+      return sessionsRepository.revokeAllForUser(tx, user.id, caller.sessionId);
+    });
+    await this.sessions.forgetSessions(revoked);
+    await this.sessions.invalidateUser(user.id);
+  }
+
+  /**
+   * Ends the caller's session (its access and refresh tokens die together). A refresh token of
+   * another session of the same user ends that one too; an invalid or foreign one is ignored.
+   */
+  async logout(caller: AuthUser, refreshToken?: string): Promise<void> {
+    await this.sessions.revoke(caller.sessionId);
+    if (!refreshToken) return;
+    const claims = await this.deps.tokens.verify(refreshToken, 'refresh');
+    if (claims?.sid && claims.sid !== caller.sessionId && userIdOf(claims) === caller.id) {
+      await this.sessions.revoke(claims.sid);
+    }
+  }
+
+  /** The caller's account, as resolved by the auth guard (fresh within the short cache TTL). */
+  me(caller: AuthUser): UserRow {
+    return caller;
+  }
+
+  private async upgradeHash(user: UserRow, password: string): Promise<void> {
+    const upgraded = await hashPassword(password, this.rounds);
+    // A stronger hash is a bonus: a failure here must not fail a correct login.
+    try {
+      if (await usersRepository.replacePasswordHash(this.db, user.id, user.passwordHash, upgraded)) {
+        await this.sessions.invalidateUser(user.id);
+      }
+    } catch (err) {
+      this.deps.log.error({ err }, 'failed to upgrade a password hash');
+    }
+  }
+
+  private async sendVerification(user: UserRow): Promise<void> {
+    const { token } = await this.deps.tokens.sign('verify', user.id, VERIFY_TOKEN_TTL_SECONDS, {
+      email: user.email,
+    });
+    const link = `${this.deps.config.publicUrl}/api/auth/verify-email?token=${token}`;
+    this.sendInBackground({ to: user.email, ...verificationMail(user.username, link) });
+  }
+
+  /** Mail goes out after the write committed and is never awaited: an SMTP outage fails no request. */
+  private sendInBackground(message: MailMessage): void {
+    void this.deps.mailer.send(message).catch((err) => this.deps.log.error({ err }, 'failed to send email'));
   }
 }

@@ -17,7 +17,10 @@ export class RateLimitService {
     private readonly config: Pick<Config, 'rateLimitEnabled' | 'rateLimits'>,
     redis?: Redis,
   ) {
-    for (const [name, spec] of Object.entries(config.rateLimits) as [RateLimitName, Config['rateLimits']['default']][]) {
+    for (const [name, spec] of Object.entries(config.rateLimits) as [
+      RateLimitName,
+      Config['rateLimits']['default'],
+    ][]) {
       const options = { keyPrefix: `rl:${name}`, points: spec.points, duration: spec.durationSeconds };
       this.limiters.set(
         name,

@@ -116,13 +116,20 @@ export class SessionService {
   }
 
   private signRefresh(userId: number, sessionId: string) {
-    return this.tokens.sign('refresh', userId, this.config.refreshTokenExpireDays * 86_400, { sid: sessionId });
+    return this.tokens.sign('refresh', userId, this.config.refreshTokenExpireDays * 86_400, {
+      sid: sessionId,
+    });
   }
 
   private async pair(userId: number, sessionId: string, refreshToken: string): Promise<TokenPair> {
     const expiresIn = this.config.accessTokenExpireMinutes * 60;
     const access = await this.tokens.sign('access', userId, expiresIn, { sid: sessionId });
-    return { access_token: access.token, refresh_token: refreshToken, token_type: 'bearer', expires_in: expiresIn };
+    return {
+      access_token: access.token,
+      refresh_token: refreshToken,
+      token_type: 'bearer',
+      expires_in: expiresIn,
+    };
   }
 }
 

@@ -38,7 +38,13 @@ export interface TestContext {
   smtp: TestSmtpServer;
   dataDir: string;
   /** Creates a verified user directly in the database and signs it in (a factory, not the HTTP flow). */
-  createUser(options?: { username?: string; email?: string; password?: string; role?: UserRole; verified?: boolean }): Promise<TestUser>;
+  createUser(options?: {
+    username?: string;
+    email?: string;
+    password?: string;
+    role?: UserRole;
+    verified?: boolean;
+  }): Promise<TestUser>;
   close(): Promise<void>;
 }
 
@@ -58,28 +64,38 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   const smtp = await startSmtpServer();
   const dataDir = await mkdtemp(path.join(tmpdir(), 'contacts-test-'));
   const isolation = `t_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    JWT_SECRET: 'test-secret-that-is-long-enough-for-hs256-0123456789',
-    PASSWORD_HASH_ITERATIONS: String(TEST_HASH_ROUNDS),
-    RATE_LIMIT_ENABLED: 'false',
-    DATA_DIR: dataDir,
-    PUBLIC_URL: 'http://localhost:8000',
-    SMTP_HOST: '127.0.0.1',
-    SMTP_PORT: String(smtp.port),
-    DATABASE_URL: TEST_DATABASE_URL,
-    REDIS_URL: TEST_REDIS_URL,
-    LOG_LEVEL: 'silent',
-    ...env,
-  });
-  const logger = pino({ level: 'silent' });
-  const deps = await openDeps(config, logger, {
-    inMemoryDatabase: true,
-    schemaName: config.databaseUrl ? isolation : undefined,
-    redisKeyPrefix: `${isolation}:`,
-  });
-  const app = await buildApp(deps, { loggerInstance: logger });
-  await app.ready();
+  let config: ReturnType<typeof loadConfig>;
+  let deps: Deps;
+  let app: App;
+  try {
+    config = loadConfig({
+      NODE_ENV: 'test',
+      JWT_SECRET: 'test-secret-that-is-long-enough-for-hs256-0123456789',
+      PASSWORD_HASH_ITERATIONS: String(TEST_HASH_ROUNDS),
+      RATE_LIMIT_ENABLED: 'false',
+      DATA_DIR: dataDir,
+      PUBLIC_URL: 'http://localhost:8000',
+      SMTP_HOST: '127.0.0.1',
+      SMTP_PORT: String(smtp.port),
+      DATABASE_URL: TEST_DATABASE_URL,
+      REDIS_URL: TEST_REDIS_URL,
+      LOG_LEVEL: 'silent',
+      ...env,
+    });
+    const logger = pino({ level: 'silent' });
+    deps = await openDeps(config, logger, {
+      inMemoryDatabase: true,
+      schemaName: config.databaseUrl ? isolation : undefined,
+      redisKeyPrefix: `${isolation}:`,
+    });
+    app = await buildApp(deps, { loggerInstance: logger });
+    await app.ready();
+  } catch (error) {
+    // A configuration a test expects to be refused must not leave the mail server running.
+    await smtp.close();
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
 
   const createUser: TestContext['createUser'] = async (options = {}) => {
     const username = options.username ?? unique('user');
@@ -92,7 +108,8 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
       passwordHash: await hashPassword(password, TEST_HASH_ROUNDS),
       role: options.role ?? 'user',
     });
-    if (options.verified !== false) await usersRepository.update(deps.database.db, row.id, { isVerified: true });
+    if (options.verified !== false)
+      await usersRepository.update(deps.database.db, row.id, { isVerified: true });
     const tokens = await app.services.sessions.start(row.id);
     return {
       id: row.id,
@@ -114,7 +131,9 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     async close() {
       await app.close();
       if (deps.database.kind === 'postgres') {
-        await deps.database.db.execute(sql.raw(`drop schema if exists "${isolation}" cascade`)).catch(() => {});
+        await deps.database.db
+          .execute(sql.raw(`drop schema if exists "${isolation}" cascade`))
+          .catch(() => {});
       }
       await closeDeps(deps);
       await smtp.close();

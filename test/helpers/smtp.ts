@@ -51,7 +51,8 @@ export async function startSmtpServer(): Promise<TestSmtpServer> {
 
   const findNew = (to: string, subject?: RegExp) =>
     mails.find(
-      (mail) => !consumed.has(mail) && mail.to.includes(to.toLowerCase()) && (!subject || subject.test(mail.subject)),
+      (mail) =>
+        !consumed.has(mail) && mail.to.includes(to.toLowerCase()) && (!subject || subject.test(mail.subject)),
     );
 
   return {

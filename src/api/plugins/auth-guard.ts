@@ -1,7 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../../errors.js';
+import { ErrorResponse } from '../common/schemas.js';
 import './route-config.js';
+
+// Inlined without its $id: fast-json-stringify cannot resolve a `$ref: 'ErrorResponse#'` in a route
+// that also inlines ErrorResponse itself (as errorResponses() does), and the app fails to start.
+const { $id: _inlined, ...ERROR_SHAPE } = ErrorResponse as typeof ErrorResponse & { $id?: string };
 
 const STAFF_ROLES = new Set(['moderator', 'admin']);
 
@@ -24,8 +29,8 @@ export const authGuard = fp(async (app: FastifyInstance) => {
       ...route.schema,
       security: [{ bearerAuth: [] }],
       response: {
-        401: { $ref: 'ErrorResponse#' },
-        403: { $ref: 'ErrorResponse#' },
+        401: ERROR_SHAPE,
+        403: ERROR_SHAPE,
         ...(route.schema?.response as object | undefined),
       },
     };

@@ -5,7 +5,12 @@ import { AppError, ValidationError } from '../../errors.js';
 
 type ValidationItem = { loc: (string | number)[]; msg: string; type: string };
 
-const LOCATION: Record<string, string> = { body: 'body', querystring: 'query', params: 'path', headers: 'header' };
+const LOCATION: Record<string, string> = {
+  body: 'body',
+  querystring: 'query',
+  params: 'path',
+  headers: 'header',
+};
 
 /** Fastify's (ajv's) validation errors in FastAPI's `{"detail":[{loc,msg,type}]}` shape. */
 function toValidationItems(error: FastifyError): ValidationItem[] {
@@ -17,12 +22,19 @@ function toValidationItems(error: FastifyError): ValidationItem[] {
       .map((part) => (/^\d+$/.test(part) ? Number(part) : part.replace(/~1/g, '/').replace(/~0/g, '~')));
     const params = issue.params as Record<string, unknown>;
     if (issue.keyword === 'required') {
-      return { loc: [where, ...path, String(params.missingProperty)], msg: 'Field required', type: 'missing' };
+      return {
+        loc: [where, ...path, String(params.missingProperty)],
+        msg: 'Field required',
+        type: 'missing',
+      };
     }
     const type =
-      { minLength: 'string_too_short', maxLength: 'string_too_long', format: 'value_error', pattern: 'string_pattern_mismatch' }[
-        issue.keyword
-      ] ?? issue.keyword;
+      {
+        minLength: 'string_too_short',
+        maxLength: 'string_too_long',
+        format: 'value_error',
+        pattern: 'string_pattern_mismatch',
+      }[issue.keyword] ?? issue.keyword;
     return { loc: [where, ...path], msg: issue.message ?? 'Invalid value', type };
   });
 }
@@ -54,7 +66,9 @@ export async function errorHandling(app: FastifyInstance) {
 
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?', 1)[0] ?? '/';
-    const allowed = (['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const).filter((method) => knownPaths.find(method, path));
+    const allowed = (['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const).filter((method) =>
+      knownPaths.find(method, path),
+    );
     if (allowed.length > 0) {
       return reply.code(405).header('Allow', allowed.join(', ')).send({ detail: 'Method Not Allowed' });
     }

@@ -55,5 +55,7 @@ export async function httpPlugins(app: FastifyInstance, config: Readonly<Config>
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
-  app.get('/openapi.json', { config: { rateLimit: false }, schema: { hide: true } }, async () => app.swagger());
+  app.get('/openapi.json', { config: { rateLimit: false }, schema: { hide: true } }, async () =>
+    app.swagger(),
+  );
 }

@@ -1,6 +1,5 @@
 import type { RateLimitName } from '../../config/config.js';
-import type { Services } from '../../container.js';
-import type { Deps } from '../../container.js';
+import type { Deps, Services } from '../../container.js';
 import type { AuthUser } from '../../services/session-service.js';
 
 /** Who may call a route: any signed-in user, staff (moderator or admin) reading, or admins only. */

@@ -1,0 +1,123 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { currentUser } from '../plugins/route-config.js';
+import {
+  BirthdayResponse,
+  BirthdaysAliasQuery,
+  ContactResponse,
+  errors,
+  PageQuery,
+  SearchParams,
+  SearchQuery,
+  toBirthdayResponse,
+  toContactResponse,
+  UpcomingQuery,
+} from './schemas.js';
+
+const tags = ['contacts'];
+const config = { auth: 'user' } as const;
+
+const SEARCH_DESCRIPTION =
+  'Case-insensitive (any script) substring match on first name, last name, full name ("Ada Love" finds Ada Lovelace), email or phone; a phone-like query also matches by its digits alone. `%` and `_` are literal. Best first: a field equal to the query, then a field starting with it, then any substring; ties by id. The X-Total-Count header is the number of matches before skip/limit. A blank query is 422.';
+
+const BIRTHDAYS_DESCRIPTION =
+  'Contacts whose next birthday anniversary (month and day) falls between today and today + N days inclusive, "today" being the date in `tz` (default APP_TIMEZONE). Soonest first, then by id; each with next_birthday and days_until (0 = today). Wraps over New Year; a 29 February birthday falls on 28 February in common years. An unknown time zone is 422.';
+
+/** Search and upcoming birthdays: read-only views of the caller's address book. */
+export const contactsQueryRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const contacts = app.services.contacts;
+  const listResponse = { 200: Type.Array(ContactResponse), 422: errors[422] };
+
+  app.get(
+    '/search/:query',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'Search your contacts',
+        description: SEARCH_DESCRIPTION,
+        params: SearchParams,
+        querystring: PageQuery,
+        response: listResponse,
+      },
+    },
+    async (request, reply) => {
+      const { skip, limit } = request.query;
+      const page = await contacts.search(
+        currentUser(request).id,
+        request.params.query,
+        { skip, limit },
+        { location: 'path', name: 'query' },
+      );
+      reply.header('X-Total-Count', String(page.total));
+      return page.rows.map(toContactResponse);
+    },
+  );
+
+  app.get(
+    '/search',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'Search your contacts (query parameter form)',
+        description: `Same as GET /api/contacts/search/{query}, with the query in \`q\`. ${SEARCH_DESCRIPTION}`,
+        querystring: SearchQuery,
+        response: listResponse,
+      },
+    },
+    async (request, reply) => {
+      const { q, skip, limit } = request.query;
+      const page = await contacts.search(
+        currentUser(request).id,
+        q,
+        { skip, limit },
+        { location: 'query', name: 'q' },
+      );
+      reply.header('X-Total-Count', String(page.total));
+      return page.rows.map(toContactResponse);
+    },
+  );
+
+  const birthdaysResponse = { 200: Type.Array(BirthdayResponse), 422: errors[422] };
+
+  app.get(
+    '/birthdays/upcoming',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'Upcoming birthdays',
+        description: BIRTHDAYS_DESCRIPTION,
+        querystring: UpcomingQuery,
+        response: birthdaysResponse,
+      },
+    },
+    async (request) => {
+      const { days_ahead, tz } = request.query;
+      const rows = await contacts.upcomingBirthdays(currentUser(request).id, days_ahead, tz, {
+        daysName: 'days_ahead',
+      });
+      return rows.map(toBirthdayResponse);
+    },
+  );
+
+  app.get(
+    '/birthdays',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'Upcoming birthdays (alias)',
+        description: `Same as GET /api/contacts/birthdays/upcoming, with the window in \`days\`. ${BIRTHDAYS_DESCRIPTION}`,
+        querystring: BirthdaysAliasQuery,
+        response: birthdaysResponse,
+      },
+    },
+    async (request) => {
+      const { days, tz } = request.query;
+      const rows = await contacts.upcomingBirthdays(currentUser(request).id, days, tz, { daysName: 'days' });
+      return rows.map(toBirthdayResponse);
+    },
+  );
+};

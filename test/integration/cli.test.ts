@@ -1,0 +1,184 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli.js';
+import { loadConfig } from '../../src/config/config.js';
+import { closeDeps, openDeps } from '../../src/container.js';
+import { verifyPassword } from '../../src/lib/password.js';
+import { usersRepository } from '../../src/repository/users-repository.js';
+import { AdminService } from '../../src/services/admin-service.js';
+import { createTestApp, json, TEST_DATABASE_URL, type TestContext, unique } from '../helpers/app.js';
+
+/** Captures what a command prints. */
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { out: (line: string) => out.push(line), err: (line: string) => err.push(line) }, out, err };
+}
+
+describe('command line, on the running app’s database', () => {
+  let ctx: TestContext;
+
+  beforeAll(async () => {
+    ctx = await createTestApp({ ADMIN_EMAILS: 'Boss.Person@Example.com, nobody-yet@example.com' });
+  });
+  afterAll(async () => {
+    await ctx?.close();
+  });
+
+  const run = (argv: string[]) => {
+    const c = capture();
+    return runCli(argv, {}, { deps: ctx.deps, io: c.io }).then((code) => ({ code, ...c }));
+  };
+  const stats = (auth: { authorization: string }) =>
+    ctx.app.inject({ url: '/api/admin/stats', headers: auth });
+
+  it('promote makes an existing user admin, effective on their current token', async () => {
+    const user = await ctx.createUser();
+    expect((await stats(user.auth)).statusCode).toBe(403);
+    const result = await run(['promote', user.username]);
+    expect(result.code).toBe(0);
+    expect(result.out.join('\n')).toContain('is now admin (was user)');
+    expect((await usersRepository.findById(ctx.deps.database.db, user.id))?.role).toBe('admin');
+    expect((await stats(user.auth)).statusCode).toBe(200);
+  });
+
+  it('promote takes an email (any case) and --role', async () => {
+    const user = await ctx.createUser();
+    expect((await run(['promote', user.email.toUpperCase(), '--role', 'moderator'])).code).toBe(0);
+    expect((await usersRepository.findById(ctx.deps.database.db, user.id))?.role).toBe('moderator');
+    expect((await run(['promote', `--role=user`, user.username])).code).toBe(0);
+    expect((await usersRepository.findById(ctx.deps.database.db, user.id))?.role).toBe('user');
+  });
+
+  it('promote fails clearly for an unknown user or role', async () => {
+    const missing = await run(['promote', 'no-such-user']);
+    expect(missing.code).toBe(1);
+    expect(missing.err).toEqual(['User not found: no-such-user']);
+
+    const user = await ctx.createUser();
+    const badRole = await run(['promote', user.username, '--role', 'boss']);
+    expect(badRole.code).toBe(1);
+    expect(badRole.err[0]).toContain('--role must be one of user, moderator, admin');
+    expect((await usersRepository.findById(ctx.deps.database.db, user.id))?.role).toBe('user');
+  });
+
+  it('create-admin creates a verified, active admin with the given password', async () => {
+    const username = unique('boss');
+    const result = await run(['create-admin', username, `${username}@example.com`, 'long-enough-pw']);
+    expect(result.code).toBe(0);
+    const row = await usersRepository.findByLogin(ctx.deps.database.db, username);
+    expect(row).toMatchObject({
+      role: 'admin',
+      isVerified: true,
+      isActive: true,
+      email: `${username}@example.com`,
+    });
+    expect(await verifyPassword('long-enough-pw', row!.passwordHash)).toBe(true);
+
+    const token = await ctx.app.services.sessions.start(row!.id);
+    expect((await stats({ authorization: `Bearer ${token.access_token}` })).statusCode).toBe(200);
+
+    const again = await run(['create-admin', username, `other-${username}@example.com`, 'long-enough-pw']);
+    expect(again).toMatchObject({ code: 1, err: ['Username already registered'] });
+    const sameEmail = await run([
+      'create-admin',
+      `${username}x`,
+      `${username}@EXAMPLE.com`,
+      'long-enough-pw',
+    ]);
+    expect(sameEmail).toMatchObject({ code: 1, err: ['Email already registered'] });
+  });
+
+  it('create-admin validates its arguments', async () => {
+    for (const args of [
+      ['no', 'a@example.com', 'long-enough-pw'],
+      [unique('x'), 'not-an-email', 'long-enough-pw'],
+      [unique('x'), 'b@example.com', 'short'],
+    ]) {
+      const result = await run(['create-admin', ...args]);
+      expect(result.code, args.join(' ')).toBe(1);
+      expect(result.err.length).toBe(1);
+    }
+    expect((await run(['create-admin', 'only-username'])).code).toBe(2);
+  });
+
+  it('prints help for no command, help, and an unknown command', async () => {
+    const none = await run([]);
+    expect(none.code).toBe(2);
+    expect(none.out.join('\n')).toContain('create-admin <username> <email> <password>');
+    expect((await run(['help'])).code).toBe(0);
+    const unknown = await run(['frobnicate']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err.join('\n')).toContain('Unknown command: frobnicate');
+  });
+
+  it('ADMIN_EMAILS promotes existing users at start-up, at once and only once', async () => {
+    const boss = await ctx.createUser({ email: 'boss.person@example.com' });
+    const other = await ctx.createUser();
+    expect((await stats(boss.auth)).statusCode).toBe(403);
+
+    expect(await AdminService.promoteConfiguredAdmins(ctx.deps)).toBe(1);
+    expect((await stats(boss.auth)).statusCode).toBe(200);
+    expect(json(await stats(boss.auth)).users_by_role.admin).toBeGreaterThanOrEqual(1);
+    expect((await usersRepository.findById(ctx.deps.database.db, other.id))?.role).toBe('user');
+    expect(await AdminService.promoteConfiguredAdmins(ctx.deps)).toBe(0);
+  });
+});
+
+describe('command line, opening the database itself', () => {
+  let dataDir: string;
+  const schemaName = `cli_${randomBytes(4).toString('hex')}`;
+  let env: Record<string, string | undefined>;
+  const openOptions = TEST_DATABASE_URL ? { schemaName } : {};
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'contacts-cli-'));
+    env = { NODE_ENV: 'test', DATA_DIR: dataDir, DATABASE_URL: TEST_DATABASE_URL, LOG_LEVEL: 'silent' };
+  });
+  afterAll(async () => {
+    if (TEST_DATABASE_URL) {
+      const deps = await openDeps(loadConfig(env), pino({ level: 'silent' }), openOptions);
+      await deps.database.db.execute(sql.raw(`drop schema if exists "${schemaName}" cascade`));
+      await closeDeps(deps);
+    }
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('migrate, create-admin and promote work on a database they open and close', async () => {
+    const first = capture();
+    expect(await runCli(['migrate'], env, { io: first.io, openOptions })).toBe(0);
+    expect(first.out).toEqual(['Database migrations are up to date.']);
+
+    expect(
+      await runCli(['create-admin', 'root', 'root@example.com', 'long-enough-pw'], env, {
+        io: capture().io,
+        openOptions,
+      }),
+    ).toBe(0);
+    const missing = capture();
+    expect(await runCli(['promote', 'ghost'], env, { io: missing.io, openOptions })).toBe(1);
+    expect(missing.err).toEqual(['User not found: ghost']);
+    expect(
+      await runCli(['promote', 'root', '--role', 'moderator'], env, { io: capture().io, openOptions }),
+    ).toBe(0);
+
+    const deps = await openDeps(loadConfig(env), pino({ level: 'silent' }), openOptions);
+    try {
+      const row = await usersRepository.findByLogin(deps.database.db, 'root');
+      expect(row).toMatchObject({ role: 'moderator', isVerified: true, email: 'root@example.com' });
+    } finally {
+      await closeDeps(deps);
+    }
+  });
+
+  it('reports a bad configuration naming the variable', async () => {
+    const result = capture();
+    expect(await runCli(['migrate'], { ...env, PORT: 'abc' }, { io: result.io })).toBe(1);
+    expect(result.err.join('\n')).toContain('PORT');
+  });
+});
