@@ -1,9 +1,10 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import { adminRoutes } from './api/admin/routes.js';
 import { authRoutes } from './api/auth/routes.js';
 import { contactsRoutes } from './api/contacts/routes.js';
 import { authGuard } from './api/plugins/auth-guard.js';
+import { clientErrorHandler } from './api/plugins/client-errors.js';
 import { errorHandling } from './api/plugins/error-handler.js';
 import { httpPlugins } from './api/plugins/http.js';
 import { systemRoutes } from './api/system/routes.js';
@@ -25,6 +26,11 @@ export async function buildApp(
     ...options,
     trustProxy: deps.config.trustProxy,
     bodyLimit: BODY_LIMIT_BYTES,
+    clientErrorHandler,
+    // A URL with broken percent-encoding never reaches a route: answer it in the API's shape.
+    frameworkErrors: (_error, _request, reply: FastifyReply) => {
+      reply.code(400).send({ detail: 'Malformed URL' });
+    },
     // A JWT in the path (GET /api/auth/confirmed_email/{token}) is far longer than the default 100.
     routerOptions: { maxParamLength: 2048 },
     requestIdHeader: 'x-request-id',

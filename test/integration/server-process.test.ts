@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,20 @@ interface RunningServer {
   process: ChildProcess;
   output: () => string;
   stop(): Promise<number | null>;
+}
+
+/** Sends bytes as they are (no client library would send a raw non-ASCII URL) and reads the answer. */
+function rawRequest(url: string, bytes: Buffer): Promise<string> {
+  const { port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), '127.0.0.1', () => socket.write(bytes));
+    let answer = '';
+    socket.on('data', (chunk) => {
+      answer += chunk;
+    });
+    socket.on('close', () => resolve(answer));
+    socket.on('error', reject);
+  });
 }
 
 async function freePort(): Promise<number> {
@@ -121,6 +135,16 @@ describe('the server process', () => {
     expect(eml).toContain('restart@example.com');
     expect(eml.replace(/=\r?\n/g, '')).toContain('/api/auth/verify-email?token=');
     expect(first.output()).toContain('/api/auth/verify-email?token=');
+
+    // Bytes Node's HTTP parser refuses still get the API's error shape.
+    const raw = await rawRequest(
+      first.url,
+      Buffer.from('GET /api/contacts?q=\u043e HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'),
+    );
+    expect(raw).toMatch(/^HTTP\/1\.1 400 /);
+    expect(JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4))).toEqual({
+      detail: 'Malformed HTTP request (URLs must be percent-encoded)',
+    });
 
     expect(await first.stop()).toBe(0);
 

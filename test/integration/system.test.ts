@@ -258,3 +258,23 @@ describe('default rate limit', () => {
     for (let i = 0; i < 5; i++) expect((await ctx.app.inject({ url: '/health' })).statusCode).toBe(200);
   });
 });
+
+describe('odd URLs', () => {
+  let ctx: TestContext;
+  beforeAll(async () => {
+    ctx = await createTestApp();
+  });
+  afterAll(() => ctx?.close());
+
+  it('answers broken percent-encoding with a 4xx in the API shape', async () => {
+    const user = await ctx.createUser();
+    for (const url of ['/api/contacts/search/%E0%A4%A', '/api/contacts/%E0%A4%A', '/%']) {
+      const response = await ctx.app.inject({ url, headers: user.auth });
+      expect(response.statusCode, url).toBe(400);
+      expect(json(response), url).toEqual({ detail: 'Malformed URL' });
+    }
+    // The query string parser is lenient: a broken escape is kept as typed, never a 500.
+    const lenient = await ctx.app.inject({ url: '/api/contacts?q=%E0%A4%A', headers: user.auth });
+    expect(lenient.statusCode).toBe(200);
+  });
+});
