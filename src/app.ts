@@ -7,6 +7,7 @@ import { authGuard } from './api/plugins/auth-guard.js';
 import { clientErrorHandler } from './api/plugins/client-errors.js';
 import { errorHandling } from './api/plugins/error-handler.js';
 import { httpPlugins } from './api/plugins/http.js';
+import { metricsPlugin } from './api/plugins/metrics.js';
 import { systemRoutes } from './api/system/routes.js';
 import { avatarRoutes } from './api/users/avatar-routes.js';
 import { createServices, type Deps } from './container.js';
@@ -42,8 +43,15 @@ export async function buildApp(
 
   app.decorate('deps', deps);
   app.decorate('services', createServices(deps));
+  // While shutting down, every answer closes its connection, so keep-alive clients move to another
+  // instance and the drain ends as soon as the requests in flight are done.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   app.addHook('onSend', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
+    if (closing) reply.header('Connection', 'close');
   });
 
   // OAuth2's password flow posts the login as a form.
@@ -58,6 +66,7 @@ export async function buildApp(
   await errorHandling(app as unknown as FastifyInstance);
   await httpPlugins(app as unknown as FastifyInstance, deps.config);
   await app.register(authGuard);
+  await app.register(metricsPlugin);
 
   await app.register(systemRoutes);
   await app.register(authRoutes);

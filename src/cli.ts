@@ -5,6 +5,7 @@ import { closeDeps, type Deps, type OpenDepsOptions, openDeps } from './containe
 import { isUniqueViolation } from './database/errors.js';
 import { USER_ROLES, type UserRole } from './database/schema/index.js';
 import { hashPassword } from './lib/password.js';
+import { outboxRepository } from './repository/outbox-repository.js';
 import { usersRepository } from './repository/users-repository.js';
 import { SessionService } from './services/session-service.js';
 
@@ -16,6 +17,7 @@ Commands:
   migrate                                    apply the database migrations (also done at every start)
   promote <username-or-email> [--role ROLE]  set a user's role: admin (default), moderator or user
   create-admin <username> <email> <password> create a verified, active admin
+  drain-outbox                               send every queued mail that is due now (exit 1 if any failed)
   help                                       show this text
 
 The database is the one the server uses: DATABASE_URL, or the embedded one in DATA_DIR (read from the
@@ -48,7 +50,23 @@ const COMMANDS: Record<string, { minArgs: number; run: Command }> = {
   migrate: { minArgs: 0, run: async (_deps, _args, io) => io.out('Database migrations are up to date.') },
   promote: { minArgs: 1, run: promote },
   'create-admin': { minArgs: 3, run: createAdmin },
+  'drain-outbox': { minArgs: 0, run: drainOutbox },
 };
+
+/**
+ * Delivers the mail outbox once, as a running server's worker would (claims are exclusive, so it is
+ * safe next to running servers). Mail still waiting for its retry time is left to the servers.
+ */
+async function drainOutbox(deps: Deps, _args: string[], io: CliIo) {
+  const { sent, failed } = await deps.outbox.deliverDue();
+  const waiting = await outboxRepository.countPending(deps.database.db);
+  io.out(`Sent ${sent}, failed ${failed}; ${waiting} still waiting.`);
+  if (failed > 0) {
+    throw new CliError(
+      `${failed} mail(s) could not be sent; they stay queued and are retried with backoff (see mail_outbox.last_error).`,
+    );
+  }
+}
 
 async function promote(deps: Deps, args: string[], io: CliIo) {
   const { login, role } = parsePromoteArgs(args);

@@ -9,12 +9,15 @@ import { type AvatarStorage, LocalAvatarStorage } from './infra/avatar-storage.j
 import { type KeyValueCache, MemoryCache, RedisCache } from './infra/cache.js';
 import { CloudinaryAvatarStorage } from './infra/cloudinary-storage.js';
 import { type Mailer, OutboxMailer, SmtpMailer } from './infra/mailer.js';
+import { Metrics } from './infra/metrics.js';
 import { createRedis, waitForRedis } from './infra/redis.js';
 import { TokenSigner } from './lib/tokens.js';
+import { outboxRepository } from './repository/outbox-repository.js';
 import { AdminService } from './services/admin-service.js';
 import { AuthService } from './services/auth-service.js';
 import { AvatarService } from './services/avatar-service.js';
 import { ContactsService } from './services/contacts-service.js';
+import { OutboxWorker, type OutboxWorkerOptions } from './services/outbox-worker.js';
 import { RateLimitService } from './services/rate-limit-service.js';
 import { SessionService } from './services/session-service.js';
 
@@ -29,6 +32,10 @@ export interface Deps {
   tokens: TokenSigner;
   rateLimits: RateLimitService;
   log: FastifyBaseLogger;
+  /** Delivers the mail_outbox table; started by the server (and test apps), stopped by closeDeps. */
+  outbox: OutboxWorker;
+  /** Set when METRICS_ENABLED: the app's own Prometheus registry. */
+  metrics: Metrics | undefined;
 }
 
 export interface Services {
@@ -76,6 +83,10 @@ export interface OpenDepsOptions {
   inMemoryDatabase?: boolean;
   /** Tests: a Redis key prefix, so parallel test files do not share counters. */
   redisKeyPrefix?: string;
+  /** Tests: faster polling and retries of the mail outbox worker. */
+  outbox?: Partial<OutboxWorkerOptions>;
+  /** Cluster workers: the primary has already applied the migrations. */
+  skipMigrations?: boolean;
 }
 
 /** Opens the database (and applies migrations), Redis, mail and storage as the configuration says. */
@@ -91,27 +102,38 @@ export async function openDeps(
     schemaName: options.schemaName,
     timeoutMs: config.databaseTimeoutMs,
   });
-  await database.migrate();
+  if (!options.skipMigrations) await database.migrate();
   const redis = config.redisUrl ? createRedis(config.redisUrl, options.redisKeyPrefix) : undefined;
   if (redis) await waitForRedis(redis, 2000);
+  const mailer = config.smtp
+    ? new SmtpMailer(config.smtp, config.mailFrom)
+    : new OutboxMailer(path.join(config.dataDir, 'outbox'), config.mailFrom, (line) => log.info(line));
+  const metrics = config.metricsEnabled
+    ? new Metrics({
+        outboxDepth: () => outboxRepository.countPending(database.db),
+        poolStats: () => database.poolStats(),
+      })
+    : undefined;
   return {
     config: { ...config, jwtSecret },
     database,
     redis,
     cache: redis ? new RedisCache(redis) : new MemoryCache(),
-    mailer: config.smtp
-      ? new SmtpMailer(config.smtp, config.mailFrom)
-      : new OutboxMailer(path.join(config.dataDir, 'outbox'), config.mailFrom, (line) => log.info(line)),
+    mailer,
     storage: config.cloudinaryUrl
       ? new CloudinaryAvatarStorage(config.cloudinaryUrl)
       : new LocalAvatarStorage(path.join(config.dataDir, 'avatars'), `${config.publicUrl}/avatars`),
     tokens: new TokenSigner(jwtSecret),
-    rateLimits: new RateLimitService(config, redis),
+    rateLimits: new RateLimitService(config, redis, metrics && ((name) => metrics.rateLimited(name))),
     log,
+    outbox: new OutboxWorker(database.db, mailer, log, options.outbox),
+    metrics,
   };
 }
 
 export async function closeDeps(deps: Deps): Promise<void> {
+  // Before the mailer and the database: a mail being sent finishes and is recorded.
+  await deps.outbox.stop();
   deps.mailer.close();
   deps.redis?.disconnect();
   // Closing twice (a test that took the database away, then the normal teardown) is harmless.

@@ -1,7 +1,8 @@
+import cluster from 'node:cluster';
 import closeWithGrace from 'close-with-grace';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { buildApp } from './app.js';
-import { ConfigError, loadConfig } from './config/config.js';
+import { type Config, ConfigError, loadConfig } from './config/config.js';
 import { closeDeps, openDeps } from './container.js';
 import { AdminService } from './services/admin-service.js';
 
@@ -14,11 +15,9 @@ function loadDotEnv() {
   }
 }
 
-async function main() {
-  loadDotEnv();
-  let config: ReturnType<typeof loadConfig>;
+function loadConfigOrExit(): Readonly<Config> {
   try {
-    config = loadConfig(process.env);
+    return loadConfig(process.env);
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);
@@ -26,16 +25,23 @@ async function main() {
     }
     throw error;
   }
+}
 
-  const logger = pino({ level: config.logLevel });
-  const deps = await openDeps(config, logger);
-  const promoted = await AdminService.promoteConfiguredAdmins(deps);
-  if (promoted > 0) logger.info({ promoted }, 'promoted users listed in ADMIN_EMAILS to admin');
+/** One serving process: opens its dependencies, listens, and on SIGTERM drains and closes them. */
+async function runServer(config: Readonly<Config>, logger: Logger, options: { prepared: boolean }) {
+  const deps = await openDeps(config, logger, { skipMigrations: options.prepared });
+  if (!options.prepared) {
+    const promoted = await AdminService.promoteConfiguredAdmins(deps);
+    if (promoted > 0) logger.info({ promoted }, 'promoted users listed in ADMIN_EMAILS to admin');
+  }
 
   const app = await buildApp(deps, { loggerInstance: logger });
-  closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+  // Delivers queued mail (this instance's and, through SKIP LOCKED claims, its share of everyone's).
+  deps.outbox.start();
+  closeWithGrace({ delay: config.shutdownGraceMs }, async ({ signal, err }) => {
     if (err) logger.error({ err }, 'shutting down after an error');
-    else logger.info({ signal }, 'shutting down');
+    else logger.info({ signal }, 'shutting down: finishing requests in flight');
+    // Stops accepting, waits for requests in flight, then the pools close.
     await app.close();
     await closeDeps(deps);
   });
@@ -45,6 +51,53 @@ async function main() {
     { database: deps.database.kind, redis: Boolean(deps.redis), smtp: Boolean(config.smtp) },
     `Contacts API listening on ${config.publicUrl} (docs at ${config.publicUrl}/docs)`,
   );
+}
+
+/**
+ * WEB_CONCURRENCY > 1: the primary applies migrations and start-up promotions once, then forks the
+ * workers, which share the port (node:cluster). A worker that dies is replaced; SIGTERM is passed on
+ * and the primary exits when every worker has drained.
+ */
+async function runPrimary(config: Readonly<Config>, logger: Logger) {
+  // Once for all workers: migrations, the generated JWT secret (all must sign alike), promotions.
+  const deps = await openDeps(config, logger);
+  const promoted = await AdminService.promoteConfiguredAdmins(deps);
+  if (promoted > 0) logger.info({ promoted }, 'promoted users listed in ADMIN_EMAILS to admin');
+  await closeDeps(deps);
+
+  let stopping = false;
+  const fork = () => cluster.fork({ CONTACTS_API_PREPARED: '1' });
+  for (let i = 0; i < config.webConcurrency; i++) fork();
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) return;
+    logger.error({ pid: worker.process.pid, code, signal }, 'worker died; starting another');
+    setTimeout(fork, 1000);
+  });
+  logger.info({ workers: config.webConcurrency }, 'cluster primary started');
+
+  closeWithGrace({ delay: config.shutdownGraceMs + 2000 }, async ({ signal }) => {
+    stopping = true;
+    logger.info({ signal }, 'stopping workers');
+    const workers = Object.values(cluster.workers ?? {}).filter((worker) => worker !== undefined);
+    await Promise.all(
+      workers.map(
+        (worker) =>
+          new Promise<void>((resolve) => {
+            if (worker.isDead()) return resolve();
+            worker.once('exit', () => resolve());
+            worker.process.kill('SIGTERM');
+          }),
+      ),
+    );
+  });
+}
+
+async function main() {
+  loadDotEnv();
+  const config = loadConfigOrExit();
+  const logger = pino({ level: config.logLevel });
+  if (config.webConcurrency > 1 && cluster.isPrimary) return runPrimary(config, logger);
+  return runServer(config, logger, { prepared: process.env.CONTACTS_API_PREPARED === '1' });
 }
 
 main().catch((error) => {

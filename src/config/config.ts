@@ -51,6 +51,14 @@ export interface Config {
   rateLimits: Record<RateLimitName, RateLimitSpec>;
   /** How long a database call may take before the request fails with 503. */
   databaseTimeoutMs: number;
+  /** GET /metrics (Prometheus) is served only when true. */
+  metricsEnabled: boolean;
+  /** When set, /metrics requires `Authorization: Bearer <token>`. */
+  metricsToken: string | undefined;
+  /** Worker processes sharing the port (node:cluster); more than one needs DATABASE_URL. */
+  webConcurrency: number;
+  /** On SIGTERM, how long requests in flight may take to finish before the process exits anyway. */
+  shutdownGraceMs: number;
 }
 
 export class ConfigError extends Error {
@@ -238,7 +246,16 @@ export function loadConfig(env: Env): Readonly<Config> {
     rateLimitEnabled: read.bool('RATE_LIMIT_ENABLED', true),
     rateLimits,
     databaseTimeoutMs: read.int('DATABASE_TIMEOUT_MS', 5000, 100, 120_000),
+    metricsEnabled: read.bool('METRICS_ENABLED', false),
+    metricsToken: read.raw('METRICS_TOKEN'),
+    webConcurrency: read.int('WEB_CONCURRENCY', 1, 1, 64),
+    shutdownGraceMs: read.int('SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
   };
+  if (config.webConcurrency > 1 && !config.databaseUrl) {
+    read.problems.push(
+      'WEB_CONCURRENCY greater than 1 needs DATABASE_URL: the embedded database can only be opened by one process',
+    );
+  }
 
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return Object.freeze(config);

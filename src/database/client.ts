@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,7 +43,10 @@ export interface DatabaseOptions {
   poolSize?: number;
 }
 
-const MIGRATIONS_FOLDER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../drizzle');
+/** The committed `drizzle/` folder: two levels up from src/database, three from the compiled dist/src/database. */
+const MIGRATIONS_FOLDER = ['../../drizzle', '../../../drizzle']
+  .map((relative) => path.resolve(path.dirname(fileURLToPath(import.meta.url)), relative))
+  .find((folder) => existsSync(path.join(folder, 'meta', '_journal.json')))!;
 // Two instances starting together must not both apply the same migration.
 const MIGRATION_LOCK_ID = 7_220_411;
 

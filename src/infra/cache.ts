@@ -26,15 +26,26 @@ export class MemoryCache implements KeyValueCache {
 
 /**
  * Redis-backed cache. A Redis failure is a cache miss (the caller reads the database), never a failed
- * request; entries carry a short TTL so a deletion lost while Redis was away cannot outlive it for long.
+ * request. A deletion that fails while Redis is away (a logout, a role change) is remembered and
+ * replayed as soon as Redis is back — Redis may have kept the entry — and until then that key is
+ * never read from Redis. Entries also carry a short TTL, the last line of defence.
  */
 export class RedisCache implements KeyValueCache {
+  /** Keys whose deletion failed; bounded, and cleared by the replay. */
+  private readonly pendingDeletions = new Set<string>();
+  private static readonly MAX_PENDING = 100_000;
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix = 'cache:',
-  ) {}
+  ) {
+    redis.on('ready', () => {
+      void this.replayDeletions();
+    });
+  }
 
   async get(key: string) {
+    if (this.pendingDeletions.has(key)) return undefined;
     try {
       return (await this.redis.get(this.prefix + key)) ?? undefined;
     } catch {
@@ -43,6 +54,7 @@ export class RedisCache implements KeyValueCache {
   }
 
   async set(key: string, value: string, ttlSeconds: number) {
+    if (this.pendingDeletions.has(key)) return;
     try {
       await this.redis.set(this.prefix + key, value, 'EX', ttlSeconds);
     } catch {
@@ -55,7 +67,21 @@ export class RedisCache implements KeyValueCache {
     try {
       await this.redis.del(...keys.map((key) => this.prefix + key));
     } catch {
-      // See the class comment: the TTL bounds how long a missed deletion can matter.
+      for (const key of keys) {
+        if (this.pendingDeletions.size < RedisCache.MAX_PENDING) this.pendingDeletions.add(key);
+      }
+    }
+  }
+
+  /** Replays the deletions that failed while Redis was unreachable. */
+  private async replayDeletions() {
+    const keys = [...this.pendingDeletions];
+    if (keys.length === 0) return;
+    try {
+      await this.redis.del(...keys.map((key) => this.prefix + key));
+      for (const key of keys) this.pendingDeletions.delete(key);
+    } catch {
+      // Still unreachable: the next 'ready' tries again.
     }
   }
 }

@@ -1,8 +1,31 @@
 import { pbkdf2, randomBytes, timingSafeEqual } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { promisify } from 'node:util';
 
 // The async form runs on libuv's thread pool: a 600 000-round hash never blocks the event loop.
-const pbkdf2Async = promisify(pbkdf2);
+const pbkdf2Raw = promisify(pbkdf2);
+
+/**
+ * At most (cores - 1) hashes run at once: libuv's pool has 4 threads, and four 600 000-round hashes
+ * on a 2-core machine would starve the event loop of CPU — every other request would wait behind a
+ * burst of logins. Logins queue instead; everything else keeps a core.
+ */
+const MAX_CONCURRENT_HASHES = Math.max(1, availableParallelism() - 1);
+let running = 0;
+const waiting: (() => void)[] = [];
+
+async function pbkdf2Async(password: string, salt: Buffer, rounds: number, length: number, digest: string) {
+  // A finishing hash hands its slot straight to the next in line, so the limit is never exceeded.
+  if (running < MAX_CONCURRENT_HASHES) running += 1;
+  else await new Promise<void>((resolve) => waiting.push(resolve));
+  try {
+    return await pbkdf2Raw(password, salt, rounds, length, digest);
+  } finally {
+    const next = waiting.shift();
+    if (next) next();
+    else running -= 1;
+  }
+}
 
 const PREFIX = '$pbkdf2-sha256$';
 const KEY_LENGTH = 32;

@@ -1,7 +1,7 @@
-import { and, asc, between, eq, like, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, between, eq, inArray, like, or, type SQL, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Executor } from '../database/client.js';
-import { type ContactRow, contacts } from '../database/schema/index.js';
+import { type ContactRow, contactCounts, contacts } from '../database/schema/index.js';
 import { escapeLike } from '../lib/search-text.js';
 
 /** The columns a contact's owner may write; search_text is derived from them by the service. */
@@ -88,6 +88,35 @@ async function pageOf(
   return { rows: [], total: counted?.total ?? 0 };
 }
 
+/**
+ * A page of the whole book, ordered by id, without reading the book: the page's ids come from an
+ * index-only scan of (user_id, id) — a deep offset walks index entries, not rows — and the total is
+ * the trigger-kept row of contact_counts, in the same round trip.
+ */
+async function wholeBookPage(db: Executor, userId: number, page: Page): Promise<PageOf<ContactRecord>> {
+  const pageIds = db
+    .select({ id: contacts.id })
+    .from(contacts)
+    .where(eq(contacts.userId, userId))
+    .orderBy(asc(contacts.id))
+    .limit(page.limit)
+    .offset(page.skip);
+  const total = sql<number>`(select ${contactCounts.total} from ${contactCounts} where ${contactCounts.userId} = ${userId})`;
+  const found = await db
+    .select({ ...publicColumns, total: total.mapWith(Number) })
+    .from(contacts)
+    .where(and(eq(contacts.userId, userId), inArray(contacts.id, pageIds)))
+    .orderBy(asc(contacts.id));
+  if (found.length > 0) {
+    return { rows: found.map(({ total: _total, ...row }) => row), total: found[0]!.total };
+  }
+  const [counted] = await db
+    .select({ total: contactCounts.total })
+    .from(contactCounts)
+    .where(eq(contactCounts.userId, userId));
+  return { rows: [], total: counted?.total ?? 0 };
+}
+
 /** All SQL on the contacts table. Every query is scoped to the owner; each method takes the database or a transaction. */
 export const contactsRepository = {
   async insert(db: Executor, userId: number, values: ContactValues): Promise<ContactRow> {
@@ -137,6 +166,8 @@ export const contactsRepository = {
 
   /** The owner's contacts matching every given filter, ordered by id. */
   async list(db: Executor, userId: number, filters: ContactFilters, page: Page) {
+    const filtered = Boolean(filters.firstName || filters.lastName || filters.email || filters.terms?.length);
+    if (!filtered) return wholeBookPage(db, userId, page);
     const where = and(
       eq(contacts.userId, userId),
       columnContains(contacts.firstName, filters.firstName),

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { Deps } from '../container.js';
+import type { Executor } from '../database/client.js';
 import { isUniqueViolation } from '../database/errors.js';
 import type { UserRow } from '../database/schema/index.js';
 import { AppError } from '../errors.js';
 import type { MailMessage } from '../infra/mailer.js';
 import { hashPassword, needsRehash, verifyPassword } from '../lib/password.js';
+import { outboxRepository } from '../repository/outbox-repository.js';
 import { sessionsRepository } from '../repository/sessions-repository.js';
 import { usersRepository } from '../repository/users-repository.js';
 import { passwordResetMail, verificationMail } from './auth-mails.js';
@@ -54,20 +56,28 @@ export class AuthService {
     return this.deps.config.passwordHashIterations;
   }
 
-  /** Creates an unverified account (an admin when its email is in ADMIN_EMAILS) and mails the link. */
+  /**
+   * Creates an unverified account (an admin when its email is in ADMIN_EMAILS) and queues the link
+   * in the same transaction: an account never exists without its mail, and SMTP being down only
+   * delays the mail.
+   */
   async register(input: RegisterInput): Promise<UserRow> {
     const passwordHash = await hashPassword(input.password, this.rounds);
     const role = this.deps.config.adminEmails.includes(input.email.toLowerCase()) ? 'admin' : 'user';
     let user: UserRow;
     try {
       // The unique indexes decide, so concurrent sign-ups with one name or email cannot both win.
-      user = await usersRepository.insert(this.db, { ...input, passwordHash, role });
+      user = await this.db.transaction(async (tx) => {
+        const row = await usersRepository.insert(tx, { ...input, passwordHash, role });
+        await this.queueMail(tx, await this.verificationMail(row));
+        return row;
+      });
     } catch (error) {
       if (isUniqueViolation(error, 'users_username_key')) throw new AppError('USERNAME_TAKEN');
       if (isUniqueViolation(error, 'users_email_key')) throw new AppError('EMAIL_TAKEN');
       throw error;
     }
-    await this.sendVerification(user);
+    this.deps.outbox.nudge();
     return user;
   }
 
@@ -104,7 +114,9 @@ export class AuthService {
   /** Mails a new verification link, only to an existing unverified account; silent otherwise. */
   async resendVerification(email: string): Promise<void> {
     const user = await usersRepository.findByEmail(this.db, email);
-    if (user && !user.isVerified) await this.sendVerification(user);
+    if (!user || user.isVerified) return;
+    await this.queueMail(this.db, await this.verificationMail(user));
+    this.deps.outbox.nudge();
   }
 
   /** Mails a one-time reset link, only to an existing active account; silent otherwise. */
@@ -115,7 +127,8 @@ export class AuthService {
       pwd: passwordFingerprint(user.passwordHash),
     });
     const link = `${this.deps.config.publicUrl}/reset-password?token=${token}`;
-    this.sendInBackground({ to: user.email, ...passwordResetMail(user.username, link) });
+    await this.queueMail(this.db, { to: user.email, ...passwordResetMail(user.username, link) });
+    this.deps.outbox.nudge();
   }
 
   /** Sets a new password from a reset link (once) and ends every session of the user. */
@@ -186,16 +199,25 @@ export class AuthService {
     }
   }
 
-  private async sendVerification(user: UserRow): Promise<void> {
+  private async verificationMail(user: UserRow): Promise<MailMessage> {
     const { token } = await this.deps.tokens.sign('verify', user.id, VERIFY_TOKEN_TTL_SECONDS, {
       email: user.email,
     });
     const link = `${this.deps.config.publicUrl}/api/auth/verify-email?token=${token}`;
-    this.sendInBackground({ to: user.email, ...verificationMail(user.username, link) });
+    return { to: user.email, ...verificationMail(user.username, link) };
   }
 
-  /** Mail goes out after the write committed and is never awaited: an SMTP outage fails no request. */
-  private sendInBackground(message: MailMessage): void {
-    void this.deps.mailer.send(message).catch((err) => this.deps.log.error({ err }, 'failed to send email'));
+  /**
+   * Mail is never sent from a request: it goes into the durable outbox (in the caller's transaction
+   * when there is one) and the outbox worker delivers it, retrying while SMTP is down. Callers
+   * nudge the worker once the write has committed, so it goes out at once when SMTP is up.
+   */
+  private async queueMail(db: Executor, message: MailMessage): Promise<void> {
+    await outboxRepository.insert(db, {
+      recipient: message.to,
+      subject: message.subject,
+      textBody: message.text,
+      htmlBody: message.html,
+    });
   }
 }

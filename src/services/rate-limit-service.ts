@@ -16,6 +16,8 @@ export class RateLimitService {
   constructor(
     private readonly config: Pick<Config, 'rateLimitEnabled' | 'rateLimits'>,
     redis?: Redis,
+    /** Told about every refusal (metrics). */
+    private readonly onReject?: (name: RateLimitName) => void,
   ) {
     for (const [name, spec] of Object.entries(config.rateLimits) as [
       RateLimitName,
@@ -43,6 +45,7 @@ export class RateLimitService {
       await this.limiters.get(name)!.consume(key);
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      this.onReject?.(name);
       const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
       throw new AppError('RATE_LIMITED', { retry_after: retryAfter }, { 'Retry-After': String(retryAfter) });
     }

@@ -90,6 +90,8 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     });
     app = await buildApp(deps, { loggerInstance: logger });
     await app.ready();
+    // Mail goes through the durable outbox, as in the server: its worker delivers to `smtp`.
+    deps.outbox.start();
   } catch (error) {
     // A configuration a test expects to be refused must not leave the mail server running.
     await smtp.close();

@@ -24,14 +24,21 @@ function addressesOf(mail: ParsedMail): string {
   return to.flatMap((group) => group.value.map((entry) => entry.address?.toLowerCase() ?? '')).join(',');
 }
 
-/** A real SMTP server on a random loopback port that keeps every message it receives. */
-export async function startSmtpServer(): Promise<TestSmtpServer> {
+/**
+ * A real SMTP server on a random loopback port that keeps every message it receives. While
+ * `options.refuse()` is true it turns every connection away (421), as a mail server that is down.
+ */
+export async function startSmtpServer(options: { refuse?: () => boolean } = {}): Promise<TestSmtpServer> {
   const mails: CapturedMail[] = [];
   const consumed = new Set<CapturedMail>();
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onConnect(_session, callback) {
+      if (!options.refuse?.()) return callback();
+      callback(Object.assign(new Error('Service not available, try again later'), { responseCode: 421 }));
+    },
     onData(stream, _session, callback) {
       simpleParser(stream)
         .then((mail) => {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
@@ -9,6 +10,7 @@ import { runCli } from '../../src/cli.js';
 import { loadConfig } from '../../src/config/config.js';
 import { closeDeps, openDeps } from '../../src/container.js';
 import { verifyPassword } from '../../src/lib/password.js';
+import { outboxRepository } from '../../src/repository/outbox-repository.js';
 import { usersRepository } from '../../src/repository/users-repository.js';
 import { AdminService } from '../../src/services/admin-service.js';
 import { createTestApp, json, TEST_DATABASE_URL, type TestContext, unique } from '../helpers/app.js';
@@ -180,5 +182,46 @@ describe('command line, opening the database itself', () => {
     const result = capture();
     expect(await runCli(['migrate'], { ...env, PORT: 'abc' }, { io: result.io })).toBe(1);
     expect(result.err.join('\n')).toContain('PORT');
+  });
+
+  it('drain-outbox sends the queued mail and reports it; exit 1 while the mail server is down', async () => {
+    const queue = async (cliEnv: typeof env, recipients: string[]) => {
+      const deps = await openDeps(loadConfig(cliEnv), pino({ level: 'silent' }), openOptions);
+      try {
+        for (const recipient of recipients) {
+          await outboxRepository.insert(deps.database.db, {
+            recipient,
+            subject: 'Queued',
+            textBody: 'hello',
+            htmlBody: '<p>hello</p>',
+          });
+        }
+      } finally {
+        await closeDeps(deps);
+      }
+    };
+    await queue(env, ['one@example.com', 'two@example.com']);
+    const done = capture();
+    expect(await runCli(['drain-outbox'], env, { io: done.io, openOptions })).toBe(0);
+    expect(done.out).toEqual(['Sent 2, failed 0; 0 still waiting.']);
+    // Without SMTP_HOST the transport is the .eml directory.
+    const files = (await readdir(path.join(dataDir, 'outbox'))).filter((name) => name.endsWith('.eml'));
+    expect(files).toHaveLength(2);
+    const again = capture();
+    expect(await runCli(['drain-outbox'], env, { io: again.io, openOptions })).toBe(0);
+    expect(again.out).toEqual(['Sent 0, failed 0; 0 still waiting.']);
+
+    const closedPort = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as { port: number };
+        server.close(() => resolve(port));
+      });
+    });
+    const smtpDown = { ...env, SMTP_HOST: '127.0.0.1', SMTP_PORT: String(closedPort) };
+    await queue(smtpDown, ['three@example.com']);
+    const failed = capture();
+    expect(await runCli(['drain-outbox'], smtpDown, { io: failed.io, openOptions })).toBe(1);
+    expect(failed.out).toEqual(['Sent 0, failed 1; 1 still waiting.']);
+    expect(failed.err[0]).toContain('1 mail(s) could not be sent');
   });
 });

@@ -1,92 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../helpers/app.js';
-
-/** The service as a user runs it: a real process on a real port, configured by the environment. */
-interface RunningServer {
-  url: string;
-  process: ChildProcess;
-  output: () => string;
-  stop(): Promise<number | null>;
-}
-
-/** Sends bytes as they are (no client library would send a raw non-ASCII URL) and reads the answer. */
-function rawRequest(url: string, bytes: Buffer): Promise<string> {
-  const { port } = new URL(url);
-  return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), '127.0.0.1', () => socket.write(bytes));
-    let answer = '';
-    socket.on('data', (chunk) => {
-      answer += chunk;
-    });
-    socket.on('close', () => resolve(answer));
-    socket.on('error', reject);
-  });
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function runServer(env: Record<string, string>): {
-  process: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-} {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk) => {
-    output += chunk;
-  });
-  child.stderr?.on('data', (chunk) => {
-    output += chunk;
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { process: child, output: () => output, exited };
-}
-
-async function startServer(env: Record<string, string>): Promise<RunningServer> {
-  const port = await freePort();
-  const {
-    process: child,
-    output,
-    exited,
-  } = runServer({ HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ...env });
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    try {
-      const response = await fetch(`${url}/health`);
-      if (response.status === 200) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline || child.exitCode !== null)
-      throw new Error(`server did not start:\n${output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return {
-    url,
-    process: child,
-    output,
-    async stop() {
-      child.kill('SIGTERM');
-      return exited;
-    },
-  };
-}
+import { createTestDatabase, rawRequest, spawnServer, startServer } from '../helpers/process.js';
 
 describe('the server process', () => {
   let dataDir: string;
@@ -159,33 +76,59 @@ describe('the server process', () => {
   }, 60_000);
 
   it('refuses to start on a bad setting and names the variable', async () => {
-    const badPort = runServer({ ...baseEnv(), PORT: 'eighty' });
+    const badPort = spawnServer({ ...baseEnv(), PORT: 'eighty' });
     expect(await badPort.exited).toBe(1);
     expect(badPort.output()).toContain('PORT');
 
-    const production = runServer({ ...baseEnv(), NODE_ENV: 'production' });
+    const production = spawnServer({ ...baseEnv(), NODE_ENV: 'production' });
     expect(await production.exited).toBe(1);
     expect(production.output()).toContain('JWT_SECRET');
 
-    const shortSecret = runServer({ ...baseEnv(), JWT_SECRET: 'too-short' });
+    const shortSecret = spawnServer({ ...baseEnv(), JWT_SECRET: 'too-short' });
     expect(await shortSecret.exited).toBe(1);
     expect(shortSecret.output()).toContain('JWT_SECRET');
   }, 30_000);
 
+  it('refuses WEB_CONCURRENCY > 1 on the embedded database, with a clear message', async () => {
+    const refused = spawnServer({ ...baseEnv(), WEB_CONCURRENCY: '2' });
+    expect(await refused.exited).toBe(1);
+    expect(refused.output()).toContain('WEB_CONCURRENCY greater than 1 needs DATABASE_URL');
+  }, 30_000);
+
   it.runIf(TEST_DATABASE_URL && TEST_REDIS_URL)(
-    'runs against PostgreSQL and Redis',
+    'runs N workers on one port against PostgreSQL and Redis, and stops cleanly on SIGTERM',
     async () => {
-      const server = await startServer({
-        ...baseEnv(),
-        DATABASE_URL: TEST_DATABASE_URL!,
-        REDIS_URL: TEST_REDIS_URL!,
-        JWT_SECRET: 'a-production-grade-secret-of-more-than-32-bytes',
-        NODE_ENV: 'production',
-      });
-      const health = await fetch(`${server.url}/health`);
-      expect(await health.json()).toEqual({ status: 'healthy', database: 'connected', redis: 'connected' });
-      expect(await server.stop()).toBe(0);
+      const database = await createTestDatabase(TEST_DATABASE_URL!);
+      try {
+        const server = await startServer({
+          ...baseEnv(),
+          DATABASE_URL: database.url,
+          REDIS_URL: TEST_REDIS_URL!,
+          JWT_SECRET: 'a-production-grade-secret-of-more-than-32-bytes',
+          NODE_ENV: 'production',
+          WEB_CONCURRENCY: '2',
+        });
+        const health = await fetch(`${server.url}/health`);
+        expect(await health.json()).toEqual({ status: 'healthy', database: 'connected', redis: 'connected' });
+        // Two workers answer on the one port (each logs its own pid when it starts listening).
+        const listeningPids = () =>
+          new Set(
+            server
+              .output()
+              .split('\n')
+              .filter((line) => line.includes('Contacts API listening'))
+              .map((line) => JSON.parse(line).pid),
+          );
+        const deadline = Date.now() + 15_000;
+        while (listeningPids().size < 2 && Date.now() < deadline)
+          await new Promise((r) => setTimeout(r, 100));
+        const listening = listeningPids();
+        expect(listening.size).toBe(2);
+        expect(await server.stop()).toBe(0);
+      } finally {
+        await database.drop();
+      }
     },
-    30_000,
+    60_000,
   );
 });

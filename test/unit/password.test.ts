@@ -76,3 +76,17 @@ describe('needsRehash', () => {
     expect(needsRehash(`${hash}$extra`, 1000)).toBe(true);
   });
 });
+
+describe('many hashes at once', () => {
+  it('queues them behind the concurrency limit and answers every one correctly', async () => {
+    const passwords = Array.from({ length: 12 }, (_, i) => `password-${i}`);
+    const hashes = await Promise.all(passwords.map((password) => hashPassword(password, 1000)));
+    const checks = await Promise.all(
+      passwords.flatMap((password, i) => [
+        verifyPassword(password, hashes[i]!),
+        verifyPassword(`${password}!`, hashes[i]!),
+      ]),
+    );
+    expect(checks).toEqual(passwords.flatMap(() => [true, false]));
+  });
+});

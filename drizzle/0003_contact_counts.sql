@@ -1,0 +1,6 @@
+CREATE TABLE "contact_counts" (
+	"user_id" integer PRIMARY KEY NOT NULL,
+	"total" integer DEFAULT 0 NOT NULL
+);
+--> statement-breakpoint
+ALTER TABLE "contact_counts" ADD CONSTRAINT "contact_counts_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE cascade ON UPDATE no action;
