@@ -1,6 +1,11 @@
-import { v2 as cloudinary, type UploadApiResponse } from 'cloudinary';
+import type { UploadApiResponse } from 'cloudinary';
 import { type CloudinaryCredentials, parseCloudinaryUrl } from '../lib/cloudinary-url.js';
 import type { AvatarStorage } from './avatar-storage.js';
+
+/** The SDK, loaded only when Cloudinary is configured and first used. */
+async function loadSdk() {
+  return (await import('cloudinary')).v2;
+}
 
 /**
  * Avatars on Cloudinary through the official SDK: one public id per user, so a new upload overwrites
@@ -22,6 +27,7 @@ export class CloudinaryAvatarStorage implements AvatarStorage {
   }
 
   async save(userId: number, webp: Buffer): Promise<string> {
+    const cloudinary = await loadSdk();
     const result = await new Promise<UploadApiResponse>((resolve, reject) => {
       const upload = cloudinary.uploader.upload_stream(
         {
@@ -43,6 +49,7 @@ export class CloudinaryAvatarStorage implements AvatarStorage {
   async remove(url: string): Promise<void> {
     const match = new RegExp(`/(${this.folder}/user-\\d+)(?:\\.[a-z]+)?$`).exec(new URL(url).pathname);
     if (!match?.[1] || !url.includes(`/${this.credentials.cloud_name}/`)) return;
+    const cloudinary = await loadSdk();
     await cloudinary.uploader.destroy(match[1], { ...this.credentials, invalidate: true } as never);
   }
 

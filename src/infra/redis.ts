@@ -13,6 +13,8 @@ export function createRedis(url: string, keyPrefix?: string): Redis {
     connectTimeout: 2000,
     commandTimeout: 1000,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+    // Commands issued in the same tick (concurrent requests' cache reads) go out in one write.
+    enableAutoPipelining: true,
   });
   // Without a listener ioredis reports connection errors as unhandled; health and callers handle them.
   redis.on('error', () => {});

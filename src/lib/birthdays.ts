@@ -6,12 +6,26 @@ interface CalendarDate {
   day: number;
 }
 
-/** Parses 'YYYY-MM-DD', rejecting impossible dates such as 2025-02-29 instead of letting Date roll them over. */
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
+function daysInMonth(year: number, month: number): number {
+  return month === 2 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month - 1]!;
+}
+
+/**
+ * Parses 'YYYY-MM-DD', rejecting impossible dates such as 2025-02-29 instead of letting Date roll them
+ * over. Plain arithmetic, no Date objects: it runs once per contact in an upcoming-birthdays answer.
+ */
 function parseDate(text: string): CalendarDate {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  if (match) {
-    const date = { year: Number(match[1]), month: Number(match[2]), day: Number(match[3]) };
-    if (formatUtc(toUtc(date.year, date.month, date.day)) === text) return date;
+  if (text.length === 10 && /^\d{4}-\d{2}-\d{2}$/.test(text)) {
+    const year = Number(text.slice(0, 4));
+    const month = Number(text.slice(5, 7));
+    const day = Number(text.slice(8, 10));
+    if (month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month)) return { year, month, day };
   }
   throw new RangeError(`Not a calendar date: "${text}"`);
 }
@@ -23,17 +37,13 @@ function toUtc(year: number, month: number, day: number): number {
   return date.getTime();
 }
 
-function formatUtc(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
+function formatDate(year: number, month: number, day: number): string {
+  return `${String(year).padStart(4, '0')}-${month < 10 ? '0' : ''}${month}-${day < 10 ? '0' : ''}${day}`;
 }
 
-function isLeapYear(year: number): boolean {
-  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-}
-
-/** The day a birthday is celebrated in a given year: 29 February moves to 28 February in common years. */
-function anniversary(year: number, month: number, day: number): number {
-  return month === 2 && day === 29 && !isLeapYear(year) ? toUtc(year, 2, 28) : toUtc(year, month, day);
+/** The day of `month` a birthday is celebrated in `year`: 29 February moves to 28 February in common years. */
+function celebratedDay(year: number, month: number, day: number): number {
+  return month === 2 && day === 29 && !isLeapYear(year) ? 28 : day;
 }
 
 /** Today's calendar date ('YYYY-MM-DD') in an IANA time zone, so "today" means the user's today, not UTC's. */
@@ -57,10 +67,16 @@ export function todayInZone(timeZone: string, now: Date = new Date()): string {
 export function nextBirthday(birthday: string, today: string): { nextBirthday: string; daysUntil: number } {
   const { month, day } = parseDate(birthday);
   const now = parseDate(today);
-  const start = toUtc(now.year, now.month, now.day);
-  let next = anniversary(now.year, month, day);
-  if (next < start) next = anniversary(now.year + 1, month, day);
-  return { nextBirthday: formatUtc(next), daysUntil: Math.round((next - start) / DAY_MS) };
+  let year = now.year;
+  let celebrated = celebratedDay(year, month, day);
+  if (month < now.month || (month === now.month && celebrated < now.day)) {
+    year += 1;
+    celebrated = celebratedDay(year, month, day);
+  }
+  const daysUntil = Math.round(
+    (toUtc(year, month, celebrated) - toUtc(now.year, now.month, now.day)) / DAY_MS,
+  );
+  return { nextBirthday: formatDate(year, month, celebrated), daysUntil };
 }
 
 /**

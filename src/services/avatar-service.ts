@@ -1,5 +1,3 @@
-import { fileTypeFromBuffer } from 'file-type';
-import sharp from 'sharp';
 import type { Deps } from '../container.js';
 import type { UserRow } from '../database/schema/index.js';
 import { AppError } from '../errors.js';
@@ -20,6 +18,11 @@ const MAX_INPUT_PIXELS = 50_000_000;
  * not a usable image of an accepted type.
  */
 export async function toAvatarWebp(bytes: Buffer): Promise<Buffer> {
+  // Loaded on first use: libvips alone is ~20 MB of resident memory a server without uploads never needs.
+  const [{ fileTypeFromBuffer }, { default: sharp }] = await Promise.all([
+    import('file-type'),
+    import('sharp'),
+  ]);
   const type = await fileTypeFromBuffer(bytes);
   if (!type || !ACCEPTED_TYPES.has(type.mime)) throw new AppError('UNSUPPORTED_IMAGE');
   try {

@@ -20,6 +20,8 @@ const EMAIL_KEY = 'contacts_user_email_key';
 export type { ContactRecord };
 
 export interface ListQuery extends Page {
+  /** Keyset cursor: the last id of the previous page. */
+  afterId?: number | undefined;
   firstName?: string | undefined;
   lastName?: string | undefined;
   email?: string | undefined;
@@ -125,7 +127,11 @@ export class ContactsService {
       email: folded(query.email),
       terms: query.q === undefined ? [] : searchTerms(query.q),
     };
-    return contactsRepository.list(this.db, userId, filters, { skip: query.skip, limit: query.limit });
+    return contactsRepository.list(this.db, userId, filters, {
+      skip: query.skip,
+      limit: query.limit,
+      afterId: query.afterId,
+    });
   }
 
   /** Substring search over names, full name, email and phone; exact matches first, then prefixes, then the rest. */

@@ -55,4 +55,31 @@ describe('the whole-book count', () => {
     // A filtered list counts its own matches.
     expect(await totalOf(api, '&first_name=C1')).toEqual({ header: 6, rows: 6 });
   });
+
+  it('pages by keyset with after_id, keeping the total of all matches', async () => {
+    const user = await ctx.createUser();
+    const api = contactsApi(ctx, user);
+    const made = [];
+    for (let i = 0; i < 7; i++)
+      made.push((await api.create({ first_name: i % 2 ? `Odd${i}` : `Even${i}` })).id);
+
+    const first = await api.call('GET', '/api/contacts?limit=3');
+    expect(ids(first)).toEqual(made.slice(0, 3));
+    const second = await api.call('GET', `/api/contacts?limit=3&after_id=${made[2]}`);
+    expect(ids(second)).toEqual(made.slice(3, 6));
+    expect(second.headers['x-total-count']).toBe('7');
+    const last = await api.call('GET', `/api/contacts?limit=3&after_id=${made[5]}`);
+    expect(ids(last)).toEqual(made.slice(6));
+    const beyond = await api.call('GET', `/api/contacts?limit=3&after_id=${made[6]}`);
+    expect(ids(beyond)).toEqual([]);
+    expect(beyond.headers['x-total-count']).toBe('7');
+
+    // With a filter: the cursor narrows the rows, not the total.
+    const odd = await api.call('GET', `/api/contacts?first_name=odd&limit=2&after_id=${made[1]}`);
+    expect(ids(odd)).toEqual([made[3], made[5]]);
+    expect(odd.headers['x-total-count']).toBe('3');
+
+    expect((await api.call('GET', '/api/contacts?after_id=-1')).statusCode).toBe(422);
+    expect((await api.call('GET', '/api/contacts?after_id=abc')).statusCode).toBe(422);
+  });
 });

@@ -50,16 +50,17 @@ export const contactsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'List your contacts',
         description:
-          'Ordered by id. Filters are case-insensitive substrings (any script), trimmed, and all must hold; `q` matches the first, last or full name, email or phone (a phone fragment also matches by its digits). `%` and `_` are literal characters. The X-Total-Count header is the number matching before skip/limit.',
+          'Ordered by id. Filters are case-insensitive substrings (any script), trimmed, and all must hold; `q` matches the first, last or full name, email or phone (a phone fragment also matches by its digits). `%` and `_` are literal characters. The X-Total-Count header is the number matching before skip/limit (and before `after_id`). For deep pages prefer `after_id` (keyset paging: the last id of the previous page) to a large `skip`, whose cost grows with the offset.',
         querystring: ListQuery,
         response: { 200: Type.Array(ContactResponse), 422: errors[422] },
       },
     },
     async (request, reply) => {
-      const { skip, limit, first_name, last_name, email, q } = request.query;
+      const { skip, limit, after_id, first_name, last_name, email, q } = request.query;
       const page = await contacts.list(currentUser(request).id, {
         skip,
         limit,
+        afterId: after_id,
         firstName: first_name,
         lastName: last_name,
         email,

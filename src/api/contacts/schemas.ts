@@ -102,6 +102,14 @@ const Filter = (description: string) => Type.Optional(Type.String({ maxLength: 2
 export const ListQuery = Type.Object({
   skip: Skip,
   limit: Limit,
+  after_id: Type.Optional(
+    Type.Integer({
+      minimum: 0,
+      maximum: 2_147_483_647,
+      description:
+        'Keyset paging: only contacts with a greater id (pass the last id of the previous page). Constant time however deep the page, unlike a large skip.',
+    }),
+  ),
   first_name: Filter('Case-insensitive substring of the first name'),
   last_name: Filter('Case-insensitive substring of the last name'),
   email: Filter('Case-insensitive substring of the email'),
