@@ -51,18 +51,25 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
 
 async function openEmbedded(options: DatabaseOptions): Promise<DatabaseHandle> {
   // Loaded only for the embedded database: a server on PostgreSQL never pays for the WebAssembly build.
-  const [{ PGlite }, { citext }, { pg_trgm }, { drizzle: drizzlePglite }, { migrate: migratePglite }] =
-    await Promise.all([
-      import('@electric-sql/pglite'),
-      import('@electric-sql/pglite/contrib/citext'),
-      import('@electric-sql/pglite/contrib/pg_trgm'),
-      import('drizzle-orm/pglite'),
-      import('drizzle-orm/pglite/migrator'),
-    ]);
+  const [
+    { PGlite },
+    { btree_gin },
+    { citext },
+    { pg_trgm },
+    { drizzle: drizzlePglite },
+    { migrate: migratePglite },
+  ] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('@electric-sql/pglite/contrib/btree_gin'),
+    import('@electric-sql/pglite/contrib/citext'),
+    import('@electric-sql/pglite/contrib/pg_trgm'),
+    import('drizzle-orm/pglite'),
+    import('drizzle-orm/pglite/migrator'),
+  ]);
   if (options.embeddedDir) await mkdir(options.embeddedDir, { recursive: true });
   const client = await PGlite.create({
     ...(options.embeddedDir ? { dataDir: options.embeddedDir } : {}),
-    extensions: { citext, pg_trgm },
+    extensions: { btree_gin, citext, pg_trgm },
   });
   const db = drizzlePglite(client, { schema }) as unknown as Database;
   return {
@@ -104,6 +111,7 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
         if (schemaName) {
           await client.query('create extension if not exists citext schema public');
           await client.query('create extension if not exists pg_trgm schema public');
+          await client.query('create extension if not exists btree_gin schema public');
         }
         await migrateNodePg(drizzleNodePg(client, { schema }), {
           migrationsFolder: MIGRATIONS_FOLDER,

@@ -43,7 +43,8 @@ export const contacts = pgTable(
     uniqueIndex('contacts_user_email_key').on(table.userId, table.email),
     index('contacts_user_id_id_idx').on(table.userId, table.id),
     index('contacts_user_birthday_md_idx').on(table.userId, table.birthdayMonthDay),
-    index('contacts_search_text_trgm_idx').using('gin', sql`${table.searchText} gin_trgm_ops`),
+    // user_id inside the trigram index (btree_gin): a search only ever visits the caller's rows.
+    index('contacts_user_search_trgm_idx').using('gin', table.userId, sql`${table.searchText} gin_trgm_ops`),
   ],
 );
 
