@@ -3,7 +3,7 @@ import closeWithGrace from 'close-with-grace';
 import pino, { type Logger } from 'pino';
 import { buildApp } from './app.js';
 import { type Config, ConfigError, loadConfig } from './config/config.js';
-import { closeDeps, openDeps } from './container.js';
+import { closeDeps, type Deps, openDeps } from './container.js';
 import { AdminService } from './services/admin-service.js';
 
 /** Loads `.env` when there is one; real environment variables win. */
@@ -27,13 +27,15 @@ function loadConfigOrExit(): Readonly<Config> {
   }
 }
 
+async function promoteConfiguredAdmins(deps: Deps, logger: Logger) {
+  const promoted = await AdminService.promoteConfiguredAdmins(deps);
+  if (promoted > 0) logger.info({ promoted }, 'promoted users listed in ADMIN_EMAILS to admin');
+}
+
 /** One serving process: opens its dependencies, listens, and on SIGTERM drains and closes them. */
 async function runServer(config: Readonly<Config>, logger: Logger, options: { prepared: boolean }) {
   const deps = await openDeps(config, logger, { skipMigrations: options.prepared });
-  if (!options.prepared) {
-    const promoted = await AdminService.promoteConfiguredAdmins(deps);
-    if (promoted > 0) logger.info({ promoted }, 'promoted users listed in ADMIN_EMAILS to admin');
-  }
+  if (!options.prepared) await promoteConfiguredAdmins(deps, logger);
 
   const app = await buildApp(deps, { loggerInstance: logger });
   // Delivers queued mail (this instance's and, through SKIP LOCKED claims, its share of everyone's).
@@ -61,8 +63,7 @@ async function runServer(config: Readonly<Config>, logger: Logger, options: { pr
 async function runPrimary(config: Readonly<Config>, logger: Logger) {
   // Once for all workers: migrations, the generated JWT secret (all must sign alike), promotions.
   const deps = await openDeps(config, logger);
-  const promoted = await AdminService.promoteConfiguredAdmins(deps);
-  if (promoted > 0) logger.info({ promoted }, 'promoted users listed in ADMIN_EMAILS to admin');
+  await promoteConfiguredAdmins(deps, logger);
   await closeDeps(deps);
 
   let stopping = false;

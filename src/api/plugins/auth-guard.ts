@@ -10,7 +10,8 @@ const { $id: _inlined, ...ERROR_SHAPE } = ErrorResponse as typeof ErrorResponse 
 
 const STAFF_ROLES = new Set(['moderator', 'admin']);
 
-function bearerToken(request: FastifyRequest): string | undefined {
+/** The token of an `Authorization: Bearer …` header, or undefined. */
+export function bearerToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
   if (!header) return undefined;
   const [scheme, token] = header.trim().split(/\s+/, 2);

@@ -1,18 +1,14 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../../errors.js';
+import { bearerToken } from './auth-guard.js';
 import './route-config.js';
 
 /** Compares digests, so neither the token's length nor its prefix leaks through timing. */
 function sameSecret(given: string, expected: string): boolean {
   const digest = (value: string) => createHash('sha256').update(value).digest();
   return timingSafeEqual(digest(given), digest(expected));
-}
-
-function presentedToken(request: FastifyRequest): string | undefined {
-  const [scheme, token] = (request.headers.authorization ?? '').trim().split(/\s+/, 2);
-  return scheme?.toLowerCase() === 'bearer' && token ? token : undefined;
 }
 
 /**
@@ -37,7 +33,7 @@ export const metricsPlugin = fp(async (app: FastifyInstance) => {
 
   app.get('/metrics', { config: { rateLimit: false }, schema: { hide: true } }, async (request, reply) => {
     if (config.metricsToken) {
-      const token = presentedToken(request);
+      const token = bearerToken(request);
       if (!token || !sameSecret(token, config.metricsToken)) throw new AppError('NOT_AUTHENTICATED');
     }
     const { contentType, body } = await metrics.render();
