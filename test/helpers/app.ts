@@ -145,6 +145,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
 }
 
 /** The parsed JSON body of an inject response. */
+// biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary answer shapes and assert on them.
 export function json<T = any>(response: LightMyRequestResponse): T {
   return response.json() as T;
 }

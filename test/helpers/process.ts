@@ -113,6 +113,7 @@ export async function createTestDatabase(serverUrl: string): Promise<{ url: stri
 export async function call(
   url: string,
   options: { method?: string; token?: string; body?: unknown } = {},
+  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary answer shapes and assert on them.
 ): Promise<{ status: number; body: any }> {
   const response = await fetch(url, {
     method: options.method ?? 'GET',

@@ -90,8 +90,9 @@ describe('system routes', () => {
       );
     }
     // Every route documents its responses, and authenticated ones carry the bearer requirement.
-    for (const [path, operations] of Object.entries<Record<string, any>>(spec.paths)) {
-      for (const [method, operation] of Object.entries<any>(operations)) {
+    type Operation = { responses?: object; security?: unknown };
+    for (const [path, operations] of Object.entries<Record<string, Operation>>(spec.paths)) {
+      for (const [method, operation] of Object.entries(operations)) {
         expect(operation.responses, `${method} ${path}`).toBeDefined();
         if (path.startsWith('/api/contacts') || path.startsWith('/api/admin') || path === '/api/auth/me') {
           expect(operation.security, `${method} ${path}`).toEqual([{ bearerAuth: [] }]);
