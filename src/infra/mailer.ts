@@ -16,6 +16,12 @@ export interface Mailer {
   close(): void;
 }
 
+/** localhost, 127.0.0.0/8 or ::1: names that always mean this machine. */
+export function isLoopbackHost(host: string): boolean {
+  const name = host.toLowerCase().replace(/^\[|\]$/g, '');
+  return name === 'localhost' || name.endsWith('.localhost') || name === '::1' || /^127(\.\d{1,3}){3}$/.test(name);
+}
+
 /** Sends over SMTP with nodemailer. */
 export class SmtpMailer implements Mailer {
   private readonly transport: Transporter;
@@ -32,6 +38,10 @@ export class SmtpMailer implements Mailer {
       connectionTimeout: 10_000,
       greetingTimeout: 10_000,
       socketTimeout: 20_000,
+      // A mail server on this machine (Mailpit, a test server) offers STARTTLS with a self-signed
+      // certificate that cannot be verified; the traffic never leaves the host, so accept it there.
+      // Any other host's certificate is verified as usual.
+      ...(isLoopbackHost(smtp.host) ? { tls: { rejectUnauthorized: false } } : {}),
     });
   }
 
