@@ -24,6 +24,12 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** Every server a test started: a failed assertion must not leave one running after the test run. */
+const spawned = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of spawned) if (child.exitCode === null) child.kill('SIGKILL');
+});
+
 /** Spawns `src/server.ts` as `npm start` does, without waiting for it. */
 export function spawnServer(env: Record<string, string>, port = 0): ServerProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
@@ -43,7 +49,13 @@ export function spawnServer(env: Record<string, string>, port = 0): ServerProces
   child.stderr?.on('data', (chunk) => {
     output += chunk;
   });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  spawned.add(child);
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      spawned.delete(child);
+      resolve(code);
+    }),
+  );
   return {
     url: `http://127.0.0.1:${port}`,
     port,

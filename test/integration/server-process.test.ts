@@ -123,8 +123,9 @@ describe('the server process', () => {
         while (listeningPids().size < 2 && Date.now() < deadline)
           await new Promise((r) => setTimeout(r, 100));
         const listening = listeningPids();
+        const exitCode = await server.stop();
         expect(listening.size).toBe(2);
-        expect(await server.stop()).toBe(0);
+        expect(exitCode).toBe(0);
       } finally {
         await database.drop();
       }
