@@ -21,6 +21,19 @@ export const BACKEND = TEST_DATABASE_URL ? 'postgres+redis' : 'embedded';
 export const TEST_PASSWORD = 'correct-horse-42';
 export const TEST_HASH_ROUNDS = 1000;
 
+/** Every field of the contract's UserResponse, sorted — and nothing else (no hash, no token). */
+export const USER_RESPONSE_FIELDS = [
+  'avatar_url',
+  'created_at',
+  'email',
+  'full_name',
+  'id',
+  'is_active',
+  'is_verified',
+  'role',
+  'username',
+];
+
 export interface TestUser {
   id: number;
   username: string;

@@ -4,7 +4,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contacts } from '../../src/database/schema/index.js';
 import { buildSearchText } from '../../src/lib/search-text.js';
 import { usersRepository } from '../../src/repository/users-repository.js';
-import { createTestApp, json, type TestContext, type TestUser, unique } from '../helpers/app.js';
+import {
+  createTestApp,
+  json,
+  type TestContext,
+  type TestUser,
+  USER_RESPONSE_FIELDS,
+  unique,
+} from '../helpers/app.js';
+import { fileUpload, multipartBody } from '../helpers/multipart.js';
 
 const FORBIDDEN = { detail: 'Admin access required' };
 const NOT_FOUND = { detail: 'User not found' };
@@ -96,19 +104,7 @@ describe('admin routes', () => {
     const first = json(await get(`/api/admin/users?search=${tag}&limit=2`, moderator));
     expect(first).toMatchObject({ total: 5, skip: 0, limit: 2, has_next: true });
     expect(first.users.map((u: { id: number }) => u.id)).toEqual(ids.slice(0, 2));
-    expect(Object.keys(first.users[0]).sort()).toEqual(
-      [
-        'avatar_url',
-        'created_at',
-        'email',
-        'full_name',
-        'id',
-        'is_active',
-        'is_verified',
-        'role',
-        'username',
-      ].sort(),
-    );
+    expect(Object.keys(first.users[0]).sort()).toEqual(USER_RESPONSE_FIELDS);
     const middle = json(await get(`/api/admin/users?search=${tag}&limit=2&skip=2`, moderator));
     expect(middle.users.map((u: { id: number }) => u.id)).toEqual(ids.slice(2, 4));
     expect(middle.has_next).toBe(true);
@@ -268,14 +264,12 @@ describe('admin routes', () => {
     const png = await sharp({ create: { width: 50, height: 50, channels: 3, background: '#00f' } })
       .png()
       .toBuffer();
-    const form = new FormData();
-    form.append('file', new Blob([new Uint8Array(png)], { type: 'image/png' }), 'a.png');
-    const body = new Response(form);
+    const body = await fileUpload(png, { type: 'image/png' });
     const uploaded = await ctx.app.inject({
       method: 'POST',
       url: '/api/auth/avatar',
-      headers: { ...doomed.auth, 'content-type': body.headers.get('content-type')! },
-      payload: Buffer.from(await body.arrayBuffer()),
+      headers: { ...doomed.auth, ...body.headers },
+      payload: body.payload,
     });
     const avatarPath = new URL(json(uploaded).avatar_url).pathname;
     expect((await ctx.app.inject({ url: avatarPath })).statusCode).toBe(200);
@@ -307,12 +301,12 @@ describe('admin routes', () => {
   it('answers a multipart body on a JSON route with a 4xx', async () => {
     const form = new FormData();
     form.append('role', 'admin');
-    const body = new Response(form);
+    const body = await multipartBody(form);
     const res = await ctx.app.inject({
       method: 'PUT',
       url: `/api/admin/users/${user.id}/role`,
-      headers: { ...admin.auth, 'content-type': body.headers.get('content-type')! },
-      payload: Buffer.from(await body.arrayBuffer()),
+      headers: { ...admin.auth, ...body.headers },
+      payload: body.payload,
     });
     expect(res.statusCode).toBe(422);
     expect((await usersRepository.findById(ctx.deps.database.db, user.id))?.role).toBe('user');

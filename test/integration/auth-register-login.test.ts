@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { usersRepository } from '../../src/repository/users-repository.js';
-import { createTestApp, json, type TestContext, unique } from '../helpers/app.js';
+import { createTestApp, json, type TestContext, USER_RESPONSE_FIELDS, unique } from '../helpers/app.js';
 
 // A hash written by the Python original (passlib pbkdf2_sha256, 29 000 rounds) of 'password123'.
 const PASSLIB_HASH =
@@ -60,19 +60,7 @@ describe('POST /api/auth/register', () => {
     });
     expect(res.statusCode).toBe(201);
     const body = json(res);
-    expect(Object.keys(body).sort()).toEqual(
-      [
-        'avatar_url',
-        'created_at',
-        'email',
-        'full_name',
-        'id',
-        'is_active',
-        'is_verified',
-        'role',
-        'username',
-      ].sort(),
-    );
+    expect(Object.keys(body).sort()).toEqual(USER_RESPONSE_FIELDS);
     expect(body).toMatchObject({
       username: account.username,
       email: account.email,

@@ -9,6 +9,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, json, type TestContext } from '../helpers/app.js';
+import { fileUpload } from '../helpers/multipart.js';
 
 const CLOUD = 'demo-cloud';
 const API_KEY = '123456789012345';
@@ -106,13 +107,8 @@ async function pngUpload(auth: { authorization: string }) {
   const png = await sharp({ create: { width: 300, height: 300, channels: 3, background: '#0a0' } })
     .png()
     .toBuffer();
-  const form = new FormData();
-  form.append('file', new Blob([new Uint8Array(png)]), 'me.png');
-  const response = new Response(form);
-  return {
-    payload: Buffer.from(await response.arrayBuffer()),
-    headers: { ...auth, 'content-type': response.headers.get('content-type')! },
-  };
+  const body = await fileUpload(png, { filename: 'me.png' });
+  return { payload: body.payload, headers: { ...auth, ...body.headers } };
 }
 
 describe('avatars on Cloudinary (CLOUDINARY_URL set)', () => {

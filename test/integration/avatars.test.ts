@@ -6,28 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gravatarUrl } from '../../src/lib/gravatar.js';
 import { usersRepository } from '../../src/repository/users-repository.js';
 import { createTestApp, json, type TestContext, type TestUser } from '../helpers/app.js';
+import { fileUpload, multipartBody } from '../helpers/multipart.js';
 
 const UNSUPPORTED = { detail: 'Unsupported image type: use JPEG, PNG, GIF or WebP' };
 const AVATAR_URL = /^http:\/\/localhost:8000\/avatars\/(\d+)-[a-f0-9]{32}\.webp$/;
-
-/** A multipart body built by the platform's own FormData encoder. */
-async function multipart(
-  data: Buffer | string,
-  options: { field?: string; filename?: string; type?: string } = {},
-) {
-  const form = new FormData();
-  const bytes = typeof data === 'string' ? Buffer.from(data) : data;
-  form.append(
-    options.field ?? 'file',
-    new Blob([new Uint8Array(bytes)], { type: options.type ?? '' }),
-    options.filename ?? 'a.png',
-  );
-  const response = new Response(form);
-  return {
-    payload: Buffer.from(await response.arrayBuffer()),
-    headers: { 'content-type': response.headers.get('content-type')! },
-  };
-}
 
 const solid = (width = 600, height = 400) =>
   sharp({ create: { width, height, channels: 3, background: '#f00' } });
@@ -55,9 +37,9 @@ describe('avatars', () => {
   async function upload(
     user: TestUser,
     data: Buffer | string,
-    options: Parameters<typeof multipart>[1] = {},
+    options: Parameters<typeof fileUpload>[1] = {},
   ) {
-    const body = await multipart(data, options);
+    const body = await fileUpload(data, options);
     return ctx.app.inject({
       method: 'POST',
       url: '/api/auth/avatar',
@@ -115,7 +97,7 @@ describe('avatars', () => {
     // The upload request itself cached bob for his token; the cache must not serve the old URL.
     expect((await ctx.app.services.sessions.authenticate(bob.accessToken)).avatarUrl).toBe(first);
 
-    const body = await multipart(await solid().jpeg().toBuffer());
+    const body = await fileUpload(await solid().jpeg().toBuffer());
     const second = await ctx.app.inject({
       method: 'PATCH',
       url: '/api/users/avatar',
@@ -182,12 +164,12 @@ describe('avatars', () => {
 
     const form = new FormData();
     form.append('file', 'just a string field');
-    const fieldOnly = new Response(form);
+    const fieldOnly = await multipartBody(form);
     const noFile = await ctx.app.inject({
       method: 'POST',
       url: '/api/auth/avatar',
-      headers: { ...alice.auth, 'content-type': fieldOnly.headers.get('content-type')! },
-      payload: Buffer.from(await fieldOnly.arrayBuffer()),
+      headers: { ...alice.auth, ...fieldOnly.headers },
+      payload: fieldOnly.payload,
     });
     expect(noFile.statusCode).toBe(400);
     expect(json(noFile).detail).toBe('A file is required in the multipart field "file"');
@@ -219,7 +201,7 @@ describe('avatars', () => {
       expect(json(res), name).toEqual({ detail: 'Malformed multipart/form-data body' });
     }
 
-    const body = await multipart(png);
+    const body = await fileUpload(png);
     const anonymous = await ctx.app.inject({ method: 'POST', url: '/api/auth/avatar', ...body });
     expect(anonymous.statusCode).toBe(401);
     expect(json(anonymous)).toEqual({ detail: 'Not authenticated' });
@@ -264,7 +246,7 @@ describe('avatars with AVATAR_MAX_BYTES=2048 and AVATAR_ADMIN_ONLY=true', () => 
   });
 
   async function post(user: TestUser, data: Buffer) {
-    const body = await multipart(data);
+    const body = await fileUpload(data);
     return ctx.app.inject({
       method: 'POST',
       url: '/api/auth/avatar',
