@@ -19,7 +19,9 @@ export interface Mailer {
 /** localhost, 127.0.0.0/8 or ::1: names that always mean this machine. */
 export function isLoopbackHost(host: string): boolean {
   const name = host.toLowerCase().replace(/^\[|\]$/g, '');
-  return name === 'localhost' || name.endsWith('.localhost') || name === '::1' || /^127(\.\d{1,3}){3}$/.test(name);
+  return (
+    name === 'localhost' || name.endsWith('.localhost') || name === '::1' || /^127(\.\d{1,3}){3}$/.test(name)
+  );
 }
 
 /** Sends over SMTP with nodemailer. */

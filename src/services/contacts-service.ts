@@ -17,7 +17,7 @@ import { type ContactInput, checkContactInput } from './contact-input.js';
 const MAX_ID = 2_147_483_647;
 const EMAIL_KEY = 'contacts_user_email_key';
 
-export type { ContactRecord };
+export type { ContactRecord, PageOf };
 
 export interface ListQuery extends Page {
   /** Keyset cursor: the last id of the previous page. */

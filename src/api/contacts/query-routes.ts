@@ -7,10 +7,10 @@ import {
   ContactResponse,
   errors,
   PageQuery,
+  pageResponse,
   SearchParams,
   SearchQuery,
   toBirthdayResponse,
-  toContactResponse,
   UpcomingQuery,
 } from './schemas.js';
 
@@ -49,8 +49,7 @@ export const contactsQueryRoutes: FastifyPluginAsyncTypebox = async (app) => {
         { skip, limit },
         { location: 'path', name: 'query' },
       );
-      reply.header('X-Total-Count', String(page.total));
-      return page.rows.map(toContactResponse);
+      return pageResponse(reply, page);
     },
   );
 
@@ -74,8 +73,7 @@ export const contactsQueryRoutes: FastifyPluginAsyncTypebox = async (app) => {
         { skip, limit },
         { location: 'query', name: 'q' },
       );
-      reply.header('X-Total-Count', String(page.total));
-      return page.rows.map(toContactResponse);
+      return pageResponse(reply, page);
     },
   );
 

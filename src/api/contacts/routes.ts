@@ -10,6 +10,7 @@ import {
   ContactUpdate,
   errors,
   ListQuery,
+  pageResponse,
   toContactResponse,
 } from './schemas.js';
 
@@ -66,8 +67,7 @@ export const contactsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         email,
         q,
       });
-      reply.header('X-Total-Count', String(page.total));
-      return page.rows.map(toContactResponse);
+      return pageResponse(reply, page);
     },
   );
 

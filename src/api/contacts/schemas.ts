@@ -1,5 +1,6 @@
+import type { FastifyReply } from 'fastify';
 import { type Static, type TSchema, Type } from 'typebox';
-import type { ContactRecord, UpcomingBirthday } from '../../services/contacts-service.js';
+import type { ContactRecord, PageOf, UpcomingBirthday } from '../../services/contacts-service.js';
 import { ErrorResponse, SkipParam, ValidationErrorResponse } from '../common/schemas.js';
 
 /**
@@ -151,6 +152,12 @@ export function toContactResponse(row: ContactRecord): ContactResponse {
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
   };
+}
+
+/** A page of contacts as the list and search routes answer it: the rows, and their total in X-Total-Count. */
+export function pageResponse(reply: FastifyReply, page: PageOf<ContactRecord>): ContactResponse[] {
+  reply.header('X-Total-Count', String(page.total));
+  return page.rows.map(toContactResponse);
 }
 
 export function toBirthdayResponse(row: UpcomingBirthday): BirthdayResponse {
