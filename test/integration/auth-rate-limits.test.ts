@@ -1,6 +1,8 @@
 import type { LightMyRequestResponse } from 'fastify';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, json, type TestContext, unique } from '../helpers/app.js';
+import { createTestApp, json, type TestContext, type TestUser, unique } from '../helpers/app.js';
+import { fileUpload } from '../helpers/multipart.js';
 
 let ctx: TestContext;
 
@@ -11,6 +13,10 @@ beforeAll(async () => {
     RATE_LIMIT_ME: '2/minute',
     RATE_LIMIT_REGISTER: '2/minute',
     RATE_LIMIT_FORGOT: '1/minute',
+    RATE_LIMIT_VERIFY: '1/minute',
+    RATE_LIMIT_RESEND: '1/minute',
+    RATE_LIMIT_RESET: '1/minute',
+    RATE_LIMIT_AVATAR: '1/minute',
   });
 });
 afterAll(async () => {
@@ -80,5 +86,55 @@ describe('rate limits', () => {
       });
     expect((await forgot()).statusCode).toBe(200);
     expectLimited(await forgot());
+  });
+
+  it('limits email verification per client IP, counting bad tokens too, across its alias', async () => {
+    const verify = (url: string) => ctx.app.inject({ url, remoteAddress: '127.0.0.15' });
+    expect((await verify('/api/auth/verify-email?token=not-a-token')).statusCode).toBe(400);
+    expectLimited(await verify('/api/auth/confirmed_email/not-a-token'));
+  });
+
+  it('limits verification resends per client IP, across its alias', async () => {
+    const resend = (url: string) =>
+      ctx.app.inject({
+        method: 'POST',
+        url,
+        remoteAddress: '127.0.0.16',
+        payload: { email: 'x@example.com' },
+      });
+    expect((await resend('/api/auth/resend-verification')).statusCode).toBe(200);
+    expectLimited(await resend('/api/auth/request_email'));
+  });
+
+  it('limits password resets per client IP, counting bad tokens too', async () => {
+    const reset = () =>
+      ctx.app.inject({
+        method: 'POST',
+        url: '/api/auth/reset-password',
+        remoteAddress: '127.0.0.17',
+        payload: { token: 'not-a-token', new_password: 'long-enough-pw' },
+      });
+    expect((await reset()).statusCode).toBe(400);
+    expectLimited(await reset());
+  });
+
+  it('limits avatar uploads per user, across its alias, not the other users', async () => {
+    const png = await sharp({ create: { width: 40, height: 40, channels: 3, background: '#0f0' } })
+      .png()
+      .toBuffer();
+    const upload = async (user: TestUser, method: 'POST' | 'PATCH', url: string) => {
+      const body = await fileUpload(png);
+      return ctx.app.inject({
+        method,
+        url,
+        headers: { ...user.auth, ...body.headers },
+        payload: body.payload,
+      });
+    };
+    const alice = await ctx.createUser();
+    const bob = await ctx.createUser();
+    expect((await upload(alice, 'POST', '/api/auth/avatar')).statusCode).toBe(200);
+    expectLimited(await upload(alice, 'PATCH', '/api/users/avatar'));
+    expect((await upload(bob, 'POST', '/api/auth/avatar')).statusCode).toBe(200);
   });
 });

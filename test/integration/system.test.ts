@@ -90,10 +90,20 @@ describe('system routes', () => {
       );
     }
     // Every route documents its responses, and authenticated ones carry the bearer requirement.
-    type Operation = { responses?: object; security?: unknown };
+    type Operation = { responses?: Record<string, unknown>; security?: unknown };
     for (const [path, operations] of Object.entries<Record<string, Operation>>(spec.paths)) {
       for (const [method, operation] of Object.entries(operations)) {
         expect(operation.responses, `${method} ${path}`).toBeDefined();
+        // Every limited route documents its 429, with retry_after; /health is never limited.
+        const limited = operation.responses?.['429'] as {
+          content?: Record<string, { schema?: { properties?: object } }>;
+        };
+        if (path === '/health') expect(limited, path).toBeUndefined();
+        else
+          expect(
+            limited?.content?.['application/json']?.schema?.properties,
+            `${method} ${path}`,
+          ).toHaveProperty('retry_after');
         if (path.startsWith('/api/contacts') || path.startsWith('/api/admin') || path === '/api/auth/me') {
           expect(operation.security, `${method} ${path}`).toEqual([{ bearerAuth: [] }]);
         }

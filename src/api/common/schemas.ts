@@ -22,6 +22,14 @@ export const ValidationErrorResponse = Type.Object(
 
 export const MessageResponse = Type.Object({ message: Type.String() });
 
+export const RateLimitedResponse = Type.Object(
+  {
+    detail: Type.String(),
+    retry_after: Type.Integer({ minimum: 1, description: 'Seconds, as in Retry-After' }),
+  },
+  { description: 'Over the rate limit; the Retry-After header says the same' },
+);
+
 export const UserResponse = Type.Object({
   id: Type.Integer(),
   username: Type.String(),

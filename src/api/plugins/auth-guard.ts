@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../../errors.js';
-import { ErrorResponse } from '../common/schemas.js';
+import { ErrorResponse, RateLimitedResponse } from '../common/schemas.js';
 import './route-config.js';
 
 // Inlined without its $id: fast-json-stringify cannot resolve a `$ref: 'ErrorResponse#'` in a route
@@ -21,18 +21,21 @@ export function bearerToken(request: FastifyRequest): string | undefined {
 /**
  * Runs before the body is parsed: resolves the bearer token of routes with `config.auth`, checks the
  * role, then counts the request against its rate limit (per user when signed in, per IP otherwise).
- * Routes with `config.auth` also get the bearer scheme and 401/403 in their OpenAPI description.
+ * Routes with `config.auth` also get the bearer scheme and 401/403 in their OpenAPI description, and every
+ * limited route its 429.
  */
 export const authGuard = fp(async (app: FastifyInstance) => {
   app.addHook('onRoute', (route) => {
-    if (!route.config?.auth) return;
+    const limited = route.config?.rateLimit !== false;
+    if (!route.config?.auth && !limited) return;
     route.schema = {
       ...route.schema,
-      security: [{ bearerAuth: [] }],
+      ...(route.config?.auth ? { security: [{ bearerAuth: [] }] } : {}),
       response: {
-        401: ERROR_SHAPE,
-        403: ERROR_SHAPE,
+        ...(route.config?.auth ? { 401: ERROR_SHAPE, 403: ERROR_SHAPE } : {}),
         ...(route.schema?.response as object | undefined),
+        // One 429 shape for every limited route: it is also the serializer, so `retry_after` survives.
+        ...(limited ? { 429: RateLimitedResponse } : {}),
       },
     };
   });

@@ -25,7 +25,7 @@ const uploadOptions = {
     tags: ['users'],
     consumes: ['multipart/form-data'],
     body: Type.Object({ file: Type.Unsafe<unknown>({ type: 'string', format: 'binary' }) }),
-    response: { 200: UserResponse, ...errorResponses(400, 413, 415, 429) },
+    response: { 200: UserResponse, ...errorResponses(400, 413, 415) },
   },
 } as const satisfies RouteShorthandOptions;
 
