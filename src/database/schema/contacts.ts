@@ -20,8 +20,8 @@ export const contacts = pgTable(
     userId: integer('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
-    firstName: varchar('first_name', { length: 50 }).notNull(),
-    lastName: varchar('last_name', { length: 50 }),
+    firstName: varchar('first_name', { length: 100 }).notNull(),
+    lastName: varchar('last_name', { length: 100 }),
     email: citext('email'),
     phone: varchar('phone', { length: 20 }),
     birthday: date('birthday', { mode: 'string' }),
@@ -29,7 +29,7 @@ export const contacts = pgTable(
     birthdayMonthDay: smallint('birthday_md').generatedAlwaysAs(
       sql`(extract(month from birthday) * 100 + extract(day from birthday))::smallint`,
     ),
-    additionalInfo: varchar('additional_info', { length: 2000 }),
+    additionalInfo: varchar('additional_info', { length: 10000 }),
     /**
      * Lower-cased (by JavaScript, the same folding the query gets, whatever the database locale)
      * newline-framed fields: "\nfirst\nlast\nfirst last\nemail\nphone digits\n". A substring match is

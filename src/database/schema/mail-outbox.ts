@@ -22,11 +22,17 @@ export const mailOutbox = pgTable(
     lockedUntil: timestamp('locked_until', { withTimezone: true, mode: 'date' }),
     sentAt: timestamp('sent_at', { withTimezone: true, mode: 'date' }),
     lastError: text('last_error'),
+    /** Set when the mail is given up (too many attempts, a permanent SMTP refusal, or its link expired): the dead letters. */
+    failedAt: timestamp('failed_at', { withTimezone: true, mode: 'date' }),
+    /** When the link the mail carries stops working; such a mail is never sent late. Null: no deadline. */
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
   (table) => [
     // The worker's only question is "what is due?": a partial index over unsent rows answers it.
-    index('mail_outbox_due_idx').on(table.nextAttemptAt).where(sql`${table.sentAt} is null`),
+    index('mail_outbox_due_idx')
+      .on(table.nextAttemptAt)
+      .where(sql`${table.sentAt} is null and ${table.failedAt} is null`),
   ],
 );
 
