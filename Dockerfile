@@ -1,8 +1,11 @@
 # syntax=docker/dockerfile:1
 # Contacts API. Build: docker build -t contacts-api .   Run: see docker-compose.yml.
 
+# The base image is pinned to an exact Node release (>= 20.19, as package.json's engines say):
+# a rebuild gives the same runtime until the pin is moved on purpose.
+
 # 1. Compile TypeScript with the full (dev) dependency set.
-FROM node:20-bookworm-slim AS build
+FROM node:20.19.5-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -11,13 +14,13 @@ COPY src ./src
 RUN npm run build
 
 # 2. Production dependencies only.
-FROM node:20-bookworm-slim AS deps
+FROM node:20.19.5-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
 
 # 3. The runtime image: compiled code, migrations, production dependencies, a non-root user.
-FROM node:20-bookworm-slim
+FROM node:20.19.5-bookworm-slim
 ENV NODE_ENV=production \
     PORT=8000 \
     HOST=0.0.0.0 \

@@ -2,8 +2,10 @@ import { pathToFileURL } from 'node:url';
 import pino from 'pino';
 import { ConfigError, loadConfig } from './config/config.js';
 import { closeDeps, type Deps, type OpenDepsOptions, openDeps } from './container.js';
-import { isUniqueViolation } from './database/errors.js';
+import { DataDirLockedError } from './database/data-dir-lock.js';
+import { isCheckViolation, isUniqueViolation } from './database/errors.js';
 import { USER_ROLES, type UserRole } from './database/schema/index.js';
+import { createLogger } from './infra/logger.js';
 import { hashPassword } from './lib/password.js';
 import { outboxRepository } from './repository/outbox-repository.js';
 import { usersRepository } from './repository/users-repository.js';
@@ -17,12 +19,12 @@ Commands:
   migrate                                    apply the database migrations (also done at every start)
   promote <username-or-email> [--role ROLE]  set a user's role: admin (default), moderator or user
   create-admin <username> <email> <password> create a verified, active admin
-  drain-outbox                               send every queued mail that is due now (exit 1 if any failed)
+  drain-outbox                               try every queued mail now (exit 1 while mail still waits or was given up)
   help                                       show this text
 
 The database is the one the server uses: DATABASE_URL, or the embedded one in DATA_DIR (read from the
-environment or .env). Stop the server before using the CLI on the embedded database: only one process
-may open it. With REDIS_URL set a role change shows on running servers at once, otherwise within a minute.
+environment or .env). On a PostgreSQL server the commands work while servers run; the embedded database
+can only be open in one process, so stop the server first (the CLI refuses, naming the server's pid). With REDIS_URL set a role change shows on running servers at once, otherwise within a minute.
 `;
 
 /** Where the CLI writes; tests capture it. */
@@ -54,16 +56,20 @@ const COMMANDS: Record<string, { minArgs: number; run: Command }> = {
 };
 
 /**
- * Delivers the mail outbox once, as a running server's worker would (claims are exclusive, so it is
- * safe next to running servers). Mail still waiting for its retry time is left to the servers.
+ * Tries every queued mail once now, including mail whose retry time has not come (claims are
+ * exclusive, so it is safe next to running servers). Exit 1 while mail is still waiting or when
+ * mail was given up in this run; mail given up earlier is reported, not counted against the run.
  */
 async function drainOutbox(deps: Deps, _args: string[], io: CliIo) {
-  const { sent, failed } = await deps.outbox.deliverDue();
+  const { sent, failed, gaveUp } = await deps.outbox.deliverDue({ includeWaiting: true });
   const waiting = await outboxRepository.countPending(deps.database.db);
-  io.out(`Sent ${sent}, failed ${failed}; ${waiting} still waiting.`);
-  if (failed > 0) {
+  const dead = await outboxRepository.countFailed(deps.database.db);
+  io.out(
+    `Sent ${sent}, failed ${failed} (${gaveUp} given up); ${waiting} still waiting, ${dead} failed for good.`,
+  );
+  if (waiting > 0 || gaveUp > 0) {
     throw new CliError(
-      `${failed} mail(s) could not be sent; they stay queued and are retried with backoff (see mail_outbox.last_error).`,
+      `${waiting} mail(s) still waiting, ${gaveUp} given up in this run (see mail_outbox.last_error); waiting mail is retried with backoff.`,
     );
   }
 }
@@ -72,7 +78,15 @@ async function promote(deps: Deps, args: string[], io: CliIo) {
   const { login, role } = parsePromoteArgs(args);
   const user = await usersRepository.findByLogin(deps.database.db, login);
   if (!user) throw new CliError(`User not found: ${login}`);
-  await usersRepository.update(deps.database.db, user.id, { role });
+  try {
+    await usersRepository.update(deps.database.db, user.id, { role });
+  } catch (error) {
+    // The database refuses to leave no active admin (migration 0007's trigger).
+    if (isCheckViolation(error, 'users_last_admin')) {
+      throw new CliError(`${user.username} is the last active admin: promote another user first.`);
+    }
+    throw error;
+  }
   // Drop cached copies (shared through Redis when configured) so running servers see the new role.
   await new SessionService(deps.database.db, deps.tokens, deps.cache, deps.config).invalidateUser(user.id);
   io.out(`${user.username} <${user.email}> is now ${role} (was ${user.role}).`);
@@ -148,17 +162,19 @@ export async function runCli(
   try {
     if (!deps) {
       const config = loadConfig(env);
-      deps = await openDeps(
-        config,
-        pino({ level: config.logLevel }, pino.destination(2)),
-        options.openOptions,
-      );
+      deps = await openDeps(config, createLogger(config, pino.destination(2)), options.openOptions);
     }
     await command.run(deps, args, io);
     return 0;
   } catch (error) {
     if (error instanceof CliError || error instanceof ConfigError) io.err(error.message);
-    else io.err(`Failed: ${error instanceof Error ? error.message : String(error)}`);
+    else if (error instanceof DataDirLockedError) {
+      // On a PostgreSQL server (DATABASE_URL) the CLI works next to running servers; the embedded
+      // database is one process's at a time.
+      io.err(
+        `The embedded database is open in another process: stop the server first (pid ${error.pid} holds DATA_DIR ${error.dataDir}).`,
+      );
+    } else io.err(`Failed: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   } finally {
     if (deps && !options.deps) await closeDeps(deps);
@@ -176,6 +192,8 @@ function loadDotEnv() {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   loadDotEnv();
+  // As the server: files the CLI creates in DATA_DIR (the embedded database's) are the owner's only.
+  process.umask(0o077);
   runCli(process.argv.slice(2), process.env).then((code) => {
     process.exitCode = code;
   });

@@ -1,13 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Config } from './config/config.js';
 import { type DatabaseHandle, openDatabase } from './database/client.js';
+import { type DataDirLock, lockDataDir, prepareDataDir } from './database/data-dir-lock.js';
 import { type AvatarStorage, LocalAvatarStorage } from './infra/avatar-storage.js';
-import { type KeyValueCache, MemoryCache, RedisCache } from './infra/cache.js';
+import type { SessionCache } from './infra/cache.js';
 import { CloudinaryAvatarStorage } from './infra/cloudinary-storage.js';
+import { createSessionCache } from './infra/invalidation.js';
 import { type Mailer, OutboxMailer, SmtpMailer } from './infra/mailer.js';
 import { Metrics } from './infra/metrics.js';
 import { createRedis, waitForRedis } from './infra/redis.js';
@@ -17,6 +19,7 @@ import { AdminService } from './services/admin-service.js';
 import { AuthService } from './services/auth-service.js';
 import { AvatarService } from './services/avatar-service.js';
 import { ContactsService } from './services/contacts-service.js';
+import { MaintenanceJob } from './services/maintenance.js';
 import { OutboxWorker, type OutboxWorkerOptions } from './services/outbox-worker.js';
 import { RateLimitService } from './services/rate-limit-service.js';
 import { SessionService } from './services/session-service.js';
@@ -26,7 +29,8 @@ export interface Deps {
   config: Readonly<Config> & { jwtSecret: string };
   database: DatabaseHandle;
   redis: Redis | undefined;
-  cache: KeyValueCache;
+  /** The process-local session → user cache (see createSessionCache for when it caches at all). */
+  cache: SessionCache;
   mailer: Mailer;
   storage: AvatarStorage;
   tokens: TokenSigner;
@@ -34,8 +38,12 @@ export interface Deps {
   log: FastifyBaseLogger;
   /** Delivers the mail_outbox table; started by the server (and test apps), stopped by closeDeps. */
   outbox: OutboxWorker;
+  /** The hourly purges; started by the server with the outbox worker, stopped by closeDeps. */
+  maintenance: MaintenanceJob;
   /** Set when METRICS_ENABLED: the app's own Prometheus registry. */
   metrics: Metrics | undefined;
+  /** The embedded database on disk: this process's exclusive hold on DATA_DIR, released by closeDeps. */
+  dataDirLock?: DataDirLock | undefined;
 }
 
 export interface Services {
@@ -70,7 +78,7 @@ export async function resolveJwtSecret(config: Readonly<Config>): Promise<string
   } catch {
     // Not there yet: generate it below.
   }
-  await mkdir(config.dataDir, { recursive: true });
+  await prepareDataDir(config.dataDir);
   const secret = randomBytes(48).toString('base64url');
   await writeFile(file, `${secret}\n`, { mode: 0o600 });
   return secret;
@@ -89,20 +97,40 @@ export interface OpenDepsOptions {
   skipMigrations?: boolean;
 }
 
+/**
+ * DATA_DIR and the database: with the embedded database on disk, first the exclusive lock on
+ * DATA_DIR (two processes on one embedded database lose each other's writes, so the second opener
+ * fails here), then the JWT secret, the database and its migrations. A failure releases what was taken.
+ */
+async function openStorage(config: Readonly<Config>, options: OpenDepsOptions) {
+  const dataDirLock =
+    !config.databaseUrl && !options.inMemoryDatabase ? await lockDataDir(config.dataDir) : undefined;
+  let database: DatabaseHandle | undefined;
+  try {
+    const jwtSecret = await resolveJwtSecret(config);
+    database = await openDatabase({
+      url: config.databaseUrl,
+      embeddedDir: options.inMemoryDatabase ? undefined : path.join(config.dataDir, 'pgdata'),
+      schemaName: options.schemaName,
+      timeoutMs: config.databaseTimeoutMs,
+      migrationTimeoutMs: config.migrationTimeoutMs,
+    });
+    if (!options.skipMigrations) await database.migrate();
+    return { database, dataDirLock, jwtSecret };
+  } catch (error) {
+    await database?.close().catch(() => {});
+    await dataDirLock?.release();
+    throw error;
+  }
+}
+
 /** Opens the database (and applies migrations), Redis, mail and storage as the configuration says. */
 export async function openDeps(
   config: Readonly<Config>,
   log: FastifyBaseLogger,
   options: OpenDepsOptions = {},
 ): Promise<Deps> {
-  const jwtSecret = await resolveJwtSecret(config);
-  const database = await openDatabase({
-    url: config.databaseUrl,
-    embeddedDir: options.inMemoryDatabase ? undefined : path.join(config.dataDir, 'pgdata'),
-    schemaName: options.schemaName,
-    timeoutMs: config.databaseTimeoutMs,
-  });
-  if (!options.skipMigrations) await database.migrate();
+  const { database, dataDirLock, jwtSecret } = await openStorage(config, options);
   const redis = config.redisUrl ? createRedis(config.redisUrl, options.redisKeyPrefix) : undefined;
   if (redis) await waitForRedis(redis, 2000);
   const mailer = config.smtp
@@ -111,6 +139,7 @@ export async function openDeps(
   const metrics = config.metricsEnabled
     ? new Metrics({
         outboxDepth: () => outboxRepository.countPending(database.db),
+        outboxFailed: () => outboxRepository.countFailed(database.db),
         poolStats: () => database.poolStats(),
       })
     : undefined;
@@ -118,7 +147,7 @@ export async function openDeps(
     config: { ...config, jwtSecret },
     database,
     redis,
-    cache: redis ? new RedisCache(redis) : new MemoryCache(),
+    cache: createSessionCache(config.databaseUrl, redis),
     mailer,
     storage: config.cloudinaryUrl
       ? new CloudinaryAvatarStorage(config.cloudinaryUrl)
@@ -126,16 +155,24 @@ export async function openDeps(
     tokens: new TokenSigner(jwtSecret),
     rateLimits: new RateLimitService(config, redis, metrics && ((name) => metrics.rateLimited(name))),
     log,
-    outbox: new OutboxWorker(database.db, mailer, log, options.outbox),
+    outbox: new OutboxWorker(database.db, mailer, log, {
+      maxAttempts: config.outboxMaxAttempts,
+      ...options.outbox,
+    }),
+    maintenance: new MaintenanceJob(database.db, log),
     metrics,
+    dataDirLock,
   };
 }
 
 export async function closeDeps(deps: Deps): Promise<void> {
   // Before the mailer and the database: a mail being sent finishes and is recorded.
   await deps.outbox.stop();
+  await deps.maintenance.stop();
   deps.mailer.close();
+  await deps.cache.close();
   deps.redis?.disconnect();
   // Closing twice (a test that took the database away, then the normal teardown) is harmless.
   await deps.database.close().catch(() => {});
+  await deps.dataDirLock?.release();
 }

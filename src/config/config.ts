@@ -1,6 +1,7 @@
 import { isSupportedCountry } from 'libphonenumber-js';
 import { parseCloudinaryUrl } from '../lib/cloudinary-url.js';
 import { parseRateLimit, type RateLimitSpec } from '../lib/rate-limit-spec.js';
+import { parseTrustProxy } from '../lib/trust-proxy.js';
 
 export type RateLimitName =
   | 'register'
@@ -11,6 +12,9 @@ export type RateLimitName =
   | 'resend'
   | 'forgot'
   | 'reset'
+  | 'change_password'
+  | 'login_account'
+  | 'login_account_ip'
   | 'default';
 
 export interface SmtpConfig {
@@ -33,6 +37,8 @@ export interface Config {
   jwtSecret: string | undefined;
   accessTokenExpireMinutes: number;
   refreshTokenExpireDays: number;
+  /** Absolute lifetime of a login: no refresh extends a session past this many days after sign-in. */
+  sessionMaxDays: number;
   publicUrl: string;
   smtp: SmtpConfig | undefined;
   mailFrom: string;
@@ -45,7 +51,8 @@ export interface Config {
   passwordHashIterations: number;
   defaultPhoneRegion: string;
   appTimezone: string;
-  trustProxy: boolean;
+  /** Fastify's `trustProxy`: false, the number of proxy hops, or the proxies' addresses/CIDRs. */
+  trustProxy: false | number | string[];
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   rateLimitEnabled: boolean;
   rateLimits: Record<RateLimitName, RateLimitSpec>;
@@ -55,10 +62,18 @@ export interface Config {
   metricsEnabled: boolean;
   /** When set, /metrics requires `Authorization: Bearer <token>`. */
   metricsToken: string | undefined;
+  /** A mail is given up (marked failed) after this many attempts. */
+  outboxMaxAttempts: number;
+  /** Statement timeout while migrations run (they may build indexes on big tables); 0 means none. */
+  migrationTimeoutMs: number;
   /** Worker processes sharing the port (node:cluster); more than one needs DATABASE_URL. */
   webConcurrency: number;
   /** On SIGTERM, how long requests in flight may take to finish before the process exits anyway. */
   shutdownGraceMs: number;
+  /** Longest a client may take to send a whole request (headers and body); slower ones are cut off (408). */
+  requestTimeoutMs: number;
+  /** Most simultaneous connections one process accepts; further ones are closed at once. */
+  maxConnections: number;
 }
 
 export class ConfigError extends Error {
@@ -79,6 +94,10 @@ const RATE_LIMIT_DEFAULTS: Record<RateLimitName, string> = {
   resend: '3/minute',
   forgot: '3/minute',
   reset: '5/minute',
+  change_password: '5/minute',
+  // Failed logins per account (any IP) and per account from one IP: a success resets the second.
+  login_account: '100/day',
+  login_account_ip: '10/day',
   default: '600/minute',
 };
 
@@ -220,6 +239,7 @@ export function loadConfig(env: Env): Readonly<Config> {
     jwtSecret,
     accessTokenExpireMinutes: read.int('ACCESS_TOKEN_EXPIRE_MINUTES', 30, 1, 60 * 24 * 30),
     refreshTokenExpireDays: read.int('REFRESH_TOKEN_EXPIRE_DAYS', 7, 1, 365),
+    sessionMaxDays: read.int('SESSION_MAX_DAYS', 30, 1, 3650),
     publicUrl: publicUrl.replace(/\/+$/, ''),
     smtp:
       smtpHost === undefined
@@ -241,20 +261,29 @@ export function loadConfig(env: Env): Readonly<Config> {
     passwordHashIterations: read.int('PASSWORD_HASH_ITERATIONS', 600_000, 1000, 10_000_000),
     defaultPhoneRegion,
     appTimezone,
-    trustProxy: read.bool('TRUST_PROXY', false),
+    trustProxy: parseTrustProxy(read.raw('TRUST_PROXY'), read.problems),
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     rateLimitEnabled: read.bool('RATE_LIMIT_ENABLED', true),
     rateLimits,
     databaseTimeoutMs: read.int('DATABASE_TIMEOUT_MS', 5000, 100, 120_000),
     metricsEnabled: read.bool('METRICS_ENABLED', false),
     metricsToken: read.raw('METRICS_TOKEN'),
+    outboxMaxAttempts: read.int('OUTBOX_MAX_ATTEMPTS', 10, 1, 1000),
+    migrationTimeoutMs: read.int('MIGRATION_TIMEOUT_MS', 30 * 60_000, 0, 24 * 3600_000),
     webConcurrency: read.int('WEB_CONCURRENCY', 1, 1, 64),
     shutdownGraceMs: read.int('SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    requestTimeoutMs: read.int('REQUEST_TIMEOUT_MS', 60_000, 1000, 600_000),
+    maxConnections: read.int('MAX_CONNECTIONS', 10_000, 1, 1_000_000),
   };
   if (config.webConcurrency > 1 && !config.databaseUrl) {
     read.problems.push(
       'WEB_CONCURRENCY greater than 1 needs DATABASE_URL: the embedded database can only be opened by one process',
     );
+  }
+
+  // A published port would hand process and traffic details to anyone: production metrics need a token.
+  if (config.metricsEnabled && !config.metricsToken && nodeEnv === 'production') {
+    read.problems.push('METRICS_TOKEN is required when METRICS_ENABLED=true and NODE_ENV=production');
   }
 
   if (read.problems.length > 0) throw new ConfigError(read.problems);

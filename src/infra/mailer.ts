@@ -75,12 +75,13 @@ export class OutboxMailer implements Mailer {
 
   async send(message: MailMessage) {
     const info = await this.transport.sendMail({ from: this.from, ...message });
-    await mkdir(this.directory, { recursive: true });
+    // The files carry live verification and reset links: the owner's only, whatever the umask.
+    await mkdir(this.directory, { recursive: true, mode: 0o700 });
     const file = path.join(
       this.directory,
       `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID()}.eml`,
     );
-    await writeFile(file, info.message as Buffer);
+    await writeFile(file, info.message as Buffer, { mode: 0o600 });
     const links = message.text.match(/https?:\/\/\S+/g) ?? [];
     this.log(
       `Email "${message.subject}" to ${message.to} written to ${file}${links.length ? `; link: ${links.join(' ')}` : ''}`,

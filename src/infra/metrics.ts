@@ -4,6 +4,8 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 export interface MetricsSources {
   /** Mail not sent yet; may throw (database down), which the scrape survives. */
   outboxDepth(): Promise<number>;
+  /** Mail given up (dead letters, not purged yet); may throw like outboxDepth. */
+  outboxFailed(): Promise<number>;
   poolStats(): { total: number; idle: number; waiting: number };
 }
 
@@ -45,10 +47,18 @@ export class Metrics {
     });
     new Gauge({
       name: 'mail_outbox_pending',
-      help: 'Mails queued and not sent yet (due now or waiting for a retry); NaN when the database is down',
+      help: 'Mails queued and not sent or given up yet (due now or waiting for a retry); NaN when the database is down',
       registers,
       async collect() {
         this.set(await sources.outboxDepth().catch(() => Number.NaN));
+      },
+    });
+    new Gauge({
+      name: 'mail_outbox_failed',
+      help: 'Mails given up (too many attempts, refused for good, or their link expired) and kept 30 days; NaN when the database is down',
+      registers,
+      async collect() {
+        this.set(await sources.outboxFailed().catch(() => Number.NaN));
       },
     });
     new Gauge({

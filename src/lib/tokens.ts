@@ -18,6 +18,20 @@ export interface TokenClaims {
 }
 
 const ALGORITHM = 'HS256';
+/** The JWS compact form and nothing else: three base64url segments (no padding, no whitespace, no trailer). */
+const COMPACT_FORM = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+/**
+ * True for exactly the compact form a signer writes. Each segment must also be canonical base64url:
+ * decoders ignore the spare low bits of the last character, so without this check one token would
+ * have several accepted spellings (a signature with a changed last character would still verify).
+ */
+export function isCompactJws(token: string): boolean {
+  if (!COMPACT_FORM.test(token)) return false;
+  return token
+    .split('.')
+    .every((segment) => Buffer.from(segment, 'base64url').toString('base64url') === segment);
+}
 
 /** Signs and verifies the service's JWTs: HS256 only, with exp, iat, jti and type on every token. */
 export class TokenSigner {
@@ -48,12 +62,20 @@ export class TokenSigner {
 
   /** Returns the claims of a valid, unexpired token of the expected type; undefined for anything else. */
   async verify(token: string, expectedType: TokenType): Promise<TokenClaims | undefined> {
+    if (!isCompactJws(token)) return undefined;
     try {
-      const { payload } = await jwtVerify(token, this.key, { algorithms: [ALGORITHM] });
+      // jose checks `exp` only when present: requiredClaims makes a token without one (never expiring) invalid.
+      const { payload } = await jwtVerify(token, this.key, {
+        algorithms: [ALGORITHM],
+        requiredClaims: ['exp', 'iat', 'jti', 'sub'],
+      });
       if (
         payload.type !== expectedType ||
         typeof payload.sub !== 'string' ||
-        typeof payload.jti !== 'string'
+        typeof payload.jti !== 'string' ||
+        payload.jti === '' ||
+        typeof payload.iat !== 'number' ||
+        typeof payload.exp !== 'number'
       ) {
         return undefined;
       }

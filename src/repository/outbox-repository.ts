@@ -1,4 +1,18 @@
-import { and, asc, count, eq, inArray, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import {
+  and,
+  asc,
+  count,
+  eq,
+  gt,
+  inArray,
+  isNotNull,
+  isNull,
+  lt,
+  lte,
+  notInArray,
+  or,
+  sql,
+} from 'drizzle-orm';
 import type { Executor } from '../database/client.js';
 import { type MailOutboxRow, mailOutbox } from '../database/schema/index.js';
 
@@ -8,10 +22,16 @@ export interface OutboxMessage {
   subject: string;
   textBody: string;
   htmlBody: string;
+  /** When the link in the mail stops working: the mail is never sent after it. */
+  expiresAt?: Date | undefined;
 }
 
+/** A row still to deliver: not sent, not given up. */
+const open = and(isNull(mailOutbox.sentAt), isNull(mailOutbox.failedAt));
+
 /** `ms` milliseconds from the database's clock (one clock for every instance, not each host's). */
-const fromNow = (ms: number) => sql`now() + ${Math.round(ms)}::integer * interval '1 millisecond'`;
+// Double precision, not integer: 30 days in milliseconds overflows a 32-bit integer.
+const fromNow = (ms: number) => sql`now() + ${Math.round(ms)}::double precision * interval '1 millisecond'`;
 
 /** All SQL on the mail outbox (see the schema for the claiming rule). */
 export const outboxRepository = {
@@ -26,19 +46,29 @@ export const outboxRepository = {
    * statement. `SKIP LOCKED` makes concurrent claimers (other instances) pass over each other's
    * rows instead of waiting or taking them too; the lease keeps the rows away from every claimer
    * while they are being sent, after the claiming transaction has committed.
+   *
+   * Fewest attempts first: new mail goes out before old mail that keeps failing, however much of
+   * it there is. `includeWaiting` also takes rows whose retry time has not come (drain-outbox);
+   * `exclude` leaves out rows the caller has already tried.
    */
-  async claimDue(db: Executor, { limit, leaseMs }: { limit: number; leaseMs: number }) {
+  async claimDue(
+    db: Executor,
+    options: { limit: number; leaseMs: number; includeWaiting?: boolean; exclude?: number[] },
+  ) {
+    const { limit, leaseMs, includeWaiting = false, exclude = [] } = options;
     const due = db
       .select({ id: mailOutbox.id })
       .from(mailOutbox)
       .where(
         and(
-          isNull(mailOutbox.sentAt),
-          lte(mailOutbox.nextAttemptAt, sql`now()`),
+          open,
+          includeWaiting ? undefined : lte(mailOutbox.nextAttemptAt, sql`now()`),
           or(isNull(mailOutbox.lockedUntil), lt(mailOutbox.lockedUntil, sql`now()`)),
+          or(isNull(mailOutbox.expiresAt), gt(mailOutbox.expiresAt, sql`now()`)),
+          exclude.length > 0 ? notInArray(mailOutbox.id, exclude) : undefined,
         ),
       )
-      .orderBy(asc(mailOutbox.nextAttemptAt), asc(mailOutbox.id))
+      .orderBy(asc(mailOutbox.attempts), asc(mailOutbox.nextAttemptAt), asc(mailOutbox.id))
       .limit(limit)
       .for('update', { skipLocked: true });
     return db
@@ -59,6 +89,44 @@ export const outboxRepository = {
       .where(and(eq(mailOutbox.id, id), isNull(mailOutbox.sentAt)));
   },
 
+  /**
+   * Gives a mail up (the dead letters): too many attempts or a permanent refusal. Its bodies (live
+   * links) are blanked; the envelope and the last error stay for support until `purgeFailed`.
+   */
+  async markDead(db: Executor, id: number, error: string): Promise<void> {
+    await db
+      .update(mailOutbox)
+      .set({
+        failedAt: sql`now()`,
+        lockedUntil: null,
+        lastError: error.slice(0, 1000),
+        textBody: '',
+        htmlBody: '',
+      })
+      .where(and(eq(mailOutbox.id, id), open));
+  },
+
+  /** Gives up unsent mail whose link has expired (sending it would only deliver a dead link); returns how many. */
+  async expireOverdue(db: Executor): Promise<number> {
+    const rows = await db
+      .update(mailOutbox)
+      .set({
+        failedAt: sql`now()`,
+        lastError: 'expired: the link in this mail stopped working before it could be delivered',
+        textBody: '',
+        htmlBody: '',
+      })
+      .where(
+        and(
+          open,
+          lte(mailOutbox.expiresAt, sql`now()`),
+          or(isNull(mailOutbox.lockedUntil), lt(mailOutbox.lockedUntil, sql`now()`)),
+        ),
+      )
+      .returning({ id: mailOutbox.id });
+    return rows.length;
+  },
+
   /** Records a failed attempt and when to try again. */
   async markFailed(db: Executor, id: number, error: string, retryInMs: number): Promise<void> {
     await db
@@ -76,10 +144,25 @@ export const outboxRepository = {
       .where(and(inArray(mailOutbox.id, ids), isNull(mailOutbox.sentAt)));
   },
 
-  /** Rows not sent yet, due or waiting for a retry: the outbox depth. */
+  /** Rows not sent yet and not given up, due or waiting for a retry: the outbox depth. */
   async countPending(db: Executor): Promise<number> {
-    const [row] = await db.select({ n: count() }).from(mailOutbox).where(isNull(mailOutbox.sentAt));
+    const [row] = await db.select({ n: count() }).from(mailOutbox).where(open);
     return row?.n ?? 0;
+  },
+
+  /** Mail given up (dead letters) and not purged yet. */
+  async countFailed(db: Executor): Promise<number> {
+    const [row] = await db.select({ n: count() }).from(mailOutbox).where(isNotNull(mailOutbox.failedAt));
+    return row?.n ?? 0;
+  },
+
+  /** Deletes mail given up more than `olderThanMs` ago; returns how many. */
+  async purgeFailed(db: Executor, olderThanMs: number): Promise<number> {
+    const rows = await db
+      .delete(mailOutbox)
+      .where(and(isNotNull(mailOutbox.failedAt), lt(mailOutbox.failedAt, fromNow(-olderThanMs))))
+      .returning({ id: mailOutbox.id });
+    return rows.length;
   },
 
   /** Deletes the envelopes of mail sent more than `olderThanMs` ago; returns how many. */

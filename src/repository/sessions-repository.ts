@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull, ne, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
 import type { Executor } from '../database/client.js';
 import { sessions } from '../database/schema/index.js';
 
@@ -10,15 +10,28 @@ export const sessionsRepository = {
 
   /**
    * Swaps the session's refresh token from `presentedJti` to `nextJti` in one statement, so two
-   * concurrent uses of the same token cannot both win. Returns false when nothing was swapped.
+   * concurrent uses of the same token cannot both win. The new expiry never passes the session's
+   * absolute end (`maxDays` after sign-in), and a session past that end is not rotated at all.
+   * Returns false when nothing was swapped.
    */
   async rotate(
     db: Executor,
-    args: { sessionId: string; userId: number; presentedJti: string; nextJti: string; expiresAt: Date },
+    args: {
+      sessionId: string;
+      userId: number;
+      presentedJti: string;
+      nextJti: string;
+      expiresAt: Date;
+      maxDays: number;
+    },
   ): Promise<boolean> {
+    const absoluteEnd = sql`${sessions.createdAt} + make_interval(days => ${args.maxDays}::int)`;
     const rows = await db
       .update(sessions)
-      .set({ refreshJti: args.nextJti, expiresAt: args.expiresAt })
+      .set({
+        refreshJti: args.nextJti,
+        expiresAt: sql`least(${args.expiresAt.toISOString()}::timestamptz, ${absoluteEnd})`,
+      })
       .where(
         and(
           eq(sessions.id, args.sessionId),
@@ -26,6 +39,7 @@ export const sessionsRepository = {
           eq(sessions.refreshJti, args.presentedJti),
           isNull(sessions.revokedAt),
           gt(sessions.expiresAt, sql`now()`),
+          sql`${absoluteEnd} > now()`,
         ),
       )
       .returning({ id: sessions.id });
@@ -61,5 +75,19 @@ export const sessionsRepository = {
       .from(sessions)
       .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)));
     return rows.map((row) => row.id);
+  },
+
+  /**
+   * Deletes the sessions nobody needs any more: expired ones (rotation keeps `expires_at` within the
+   * absolute lifetime, so that covers both) and those revoked more than a day ago. A dead session's
+   * row is not needed to refuse its tokens — a missing row is refused like a revoked one — so the day
+   * only keeps recent logouts and theft detections visible for support. Returns how many went.
+   */
+  async purgeEnded(db: Executor): Promise<number> {
+    const rows = await db
+      .delete(sessions)
+      .where(or(lte(sessions.expiresAt, sql`now()`), lt(sessions.revokedAt, sql`now() - interval '1 day'`)))
+      .returning({ id: sessions.id });
+    return rows.length;
   },
 };

@@ -36,8 +36,17 @@ export const usersRepository = {
 
   /** The user behind a live (unrevoked, unexpired) session, in one round trip. */
   async findBySession(db: Executor, sessionId: string, userId: number): Promise<UserRow | undefined> {
+    return (await usersRepository.findLiveSession(db, sessionId, userId))?.user;
+  },
+
+  /** The same, with the session's expiry: a cached copy must not outlive the session. */
+  async findLiveSession(
+    db: Executor,
+    sessionId: string,
+    userId: number,
+  ): Promise<{ user: UserRow; expiresAt: Date } | undefined> {
     const [row] = await db
-      .select({ user: users })
+      .select({ user: users, expiresAt: sessions.expiresAt })
       .from(sessions)
       .innerJoin(users, eq(users.id, sessions.userId))
       .where(
@@ -48,7 +57,7 @@ export const usersRepository = {
           gt(sessions.expiresAt, sql`now()`),
         ),
       );
-    return row?.user;
+    return row;
   },
 
   async update(db: Executor, id: number, changes: UserChanges): Promise<UserRow | undefined> {

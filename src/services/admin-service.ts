@@ -1,4 +1,5 @@
 import type { Deps } from '../container.js';
+import { isCheckViolation } from '../database/errors.js';
 import type { UserRole, UserRow } from '../database/schema/index.js';
 import { AppError } from '../errors.js';
 import { adminRepository, type UserListQuery, type UserStats } from '../repository/admin-repository.js';
@@ -15,6 +16,15 @@ export interface UserPage {
 }
 
 /**
+ * The database refuses to remove the last active admin (migration 0007's trigger, which serialises
+ * concurrent demotions): that refusal is the client's conflict, not a server error.
+ */
+function lastAdminConflict(error: unknown): never {
+  if (isCheckViolation(error, 'users_last_admin')) throw new AppError('LAST_ADMIN');
+  throw error;
+}
+
+/**
  * What staff may see and admins may change about other users. The guard has already checked the role;
  * the rules here are the ones about oneself: an admin cannot demote, deactivate or delete their own
  * account, which also means the last admin can never lock everybody out.
@@ -26,19 +36,26 @@ export class AdminService {
   ) {}
 
   /**
-   * Start-up: existing users whose email is in ADMIN_EMAILS become admins (new ones are admins from
-   * registration). Returns how many were promoted; their cached copies are dropped so it shows at once.
+   * Start-up: existing verified users whose email is in ADMIN_EMAILS become admins (the others when
+   * they verify: AuthService.verifyEmail). Never an unverified account: whoever registers a listed
+   * address first must prove they own it. Returns how many were promoted; their cached copies are
+   * dropped so it shows at once.
    */
   static async promoteConfiguredAdmins(deps: Deps): Promise<number> {
-    const emails = deps.config.adminEmails;
-    if (emails.length === 0) return 0;
-    const promoted = await usersRepository.promoteEmails(deps.database.db, emails);
-    if (promoted > 0) {
-      const sessions = new SessionService(deps.database.db, deps.tokens, deps.cache, deps.config);
-      for (const id of await adminRepository.idsByEmails(deps.database.db, emails)) {
-        await sessions.invalidateUser(id);
-      }
+    const db = deps.database.db;
+    const candidates: UserRow[] = [];
+    // The list is a handful of addresses: one lookup each is cheaper than a new repository query.
+    for (const email of deps.config.adminEmails) {
+      const user = await usersRepository.findByEmail(db, email);
+      if (user?.isVerified && user.role !== 'admin') candidates.push(user);
     }
+    if (candidates.length === 0) return 0;
+    const promoted = await usersRepository.promoteEmails(
+      db,
+      candidates.map((user) => user.email),
+    );
+    const sessions = new SessionService(db, deps.tokens, deps.cache, deps.config);
+    for (const user of candidates) await sessions.invalidateUser(user.id);
     return promoted;
   }
 
@@ -79,14 +96,16 @@ export class AdminService {
   /** Deletes the user with their contacts and sessions (foreign-key cascade) and their uploaded avatar. */
   async deleteUser(actor: AuthUser, id: number): Promise<void> {
     if (actor.id === id) throw new AppError('CANNOT_DELETE_SELF');
-    const deleted = await this.db.transaction(async (tx) => {
-      const user = await usersRepository.findById(tx, id);
-      if (!user) return undefined;
-      // Read before the cascade removes the rows: these are the cache entries to forget.
-      const sessionIds = await sessionsRepository.liveIdsForUser(tx, id);
-      await usersRepository.delete(tx, id);
-      return { user, sessionIds };
-    });
+    const deleted = await this.db
+      .transaction(async (tx) => {
+        const user = await usersRepository.findById(tx, id);
+        if (!user) return undefined;
+        // Read before the cascade removes the rows: these are the cache entries to forget.
+        const sessionIds = await sessionsRepository.liveIdsForUser(tx, id);
+        await usersRepository.delete(tx, id);
+        return { user, sessionIds };
+      })
+      .catch(lastAdminConflict);
     if (!deleted) throw new AppError('USER_NOT_FOUND');
     await this.sessions.forgetSessions(deleted.sessionIds);
     if (deleted.user.avatarUrl) {
@@ -97,7 +116,7 @@ export class AdminService {
   }
 
   private async change(id: number, changes: Pick<Partial<UserRow>, 'role' | 'isActive'>): Promise<UserRow> {
-    const user = await usersRepository.update(this.db, id, changes);
+    const user = await usersRepository.update(this.db, id, changes).catch(lastAdminConflict);
     if (!user) throw new AppError('USER_NOT_FOUND');
     await this.sessions.invalidateUser(id);
     return user;

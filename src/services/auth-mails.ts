@@ -3,6 +3,9 @@ import { escapeHtml } from '../lib/html.js';
 
 type MailContent = Omit<MailMessage, 'to'>;
 
+/** A mail as it is queued: with the moment its link stops working, after which it is never sent. */
+export type QueuedMail = MailMessage & { expiresAt?: Date | undefined };
+
 // The link stands alone on its own line in the text part, so any mail client (and the tests) can find it.
 function compose(options: {
   subject: string;

@@ -8,8 +8,11 @@ import type { AuthUser, SessionService } from './session-service.js';
 /** Judged by the bytes, never by the file name or the declared content type. */
 const ACCEPTED_TYPES = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp']);
 export const AVATAR_SIZE = 256;
-// 50 megapixels: far beyond any photo worth an avatar, small enough that a "decompression bomb" is refused.
-const MAX_INPUT_PIXELS = 50_000_000;
+/**
+ * 25 megapixels (a 6000×4000 photo; phones shoot 12–24): plenty for a 256×256 avatar, and it bounds
+ * the decoder's memory to ~100 MB per upload however small the file is (a "decompression bomb").
+ */
+export const MAX_INPUT_PIXELS = 25_000_000;
 
 /**
  * Re-encodes an accepted image as a 256×256 WebP. Nothing of the original survives (metadata, trailing
@@ -25,8 +28,18 @@ export async function toAvatarWebp(bytes: Buffer): Promise<Buffer> {
   ]);
   const type = await fileTypeFromBuffer(bytes);
   if (!type || !ACCEPTED_TYPES.has(type.mime)) throw new AppError('UNSUPPORTED_IMAGE');
+  // The header's dimensions, read without decoding a pixel: a bomb is refused before it costs memory.
+  // (No pixel limit for this header read: sharp's default would refuse the bomb as "unsupported".)
+  const { width = 0, height = 0 } = await sharp(bytes, { limitInputPixels: false })
+    .metadata()
+    .catch(() => {
+      throw new AppError('UNSUPPORTED_IMAGE');
+    });
+  if (width * height > MAX_INPUT_PIXELS) throw new AppError('IMAGE_TOO_LARGE');
   try {
-    return await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'warning' })
+    // limitInputPixels again as the decoder's own backstop; `pages: 1` decodes only the first frame of
+    // an animation, so a GIF or WebP of many frames costs no more than one picture.
+    return await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'warning', pages: 1 })
       .rotate()
       .resize(AVATAR_SIZE, AVATAR_SIZE, { fit: 'cover' })
       .webp({ quality: 85 })

@@ -21,8 +21,9 @@ export interface ContactChanges {
   additionalInfo?: string | null;
 }
 
-export const NAME_MAX = 50;
-export const ADDITIONAL_INFO_MAX = 2000;
+/** v2 raised the original's 50 and 2 000 so that imported cards fit (migration 0006 widened the columns). */
+export const NAME_MAX = 100;
+export const ADDITIONAL_INFO_MAX = 10_000;
 export const EARLIEST_BIRTHDAY = '1900-01-01';
 
 type Issue = { loc: (string | number)[]; msg: string; type: string };

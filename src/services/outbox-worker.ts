@@ -9,33 +9,44 @@ export interface OutboxWorkerOptions {
   pollIntervalMs: number;
   /** The first retry waits this long; each further failure doubles it... */
   retryBaseMs: number;
-  /** ...up to this; a mail is retried at this pace for as long as it takes (never dropped). */
+  /** ...up to this, until `maxAttempts`. */
   retryMaxMs: number;
+  /** After this many failed attempts a mail is given up (marked failed: the dead letters). */
+  maxAttempts: number;
   /** How long a claimed row is reserved for this worker; must far exceed one SMTP send. */
   leaseMs: number;
   /** Rows claimed per statement. */
   batchSize: number;
-  /** Sent rows (envelope only) are deleted after this long. */
-  keepSentMs: number;
 }
 
 export const DEFAULT_OUTBOX_OPTIONS: OutboxWorkerOptions = {
   pollIntervalMs: 5000,
   retryBaseMs: 2000,
   retryMaxMs: 5 * 60_000,
+  maxAttempts: 10,
   leaseMs: 2 * 60_000,
   batchSize: 10,
-  keepSentMs: 7 * 24 * 3600_000,
 };
 
 // SmtpMailer gives up on a dead server after at most ~40 s (connection, greeting, socket timeouts):
 // a row is only started while at least this much of its lease is left, so it cannot expire mid-send.
 const LEASE_MARGIN_MS = 60_000;
-const PURGE_EVERY_MS = 3600_000;
 
 export interface DeliveryReport {
   sent: number;
+  /** Attempts that failed this round (retried later, or given up: see `gaveUp`). */
   failed: number;
+  /** Mail given up this round: attempts exhausted, refused for good, or its link expired. */
+  gaveUp: number;
+}
+
+/**
+ * A permanent refusal: the server answered 5xx (unknown mailbox, rejected sender or content), so
+ * the same mail will be refused again; 4xx and connection errors are worth retrying.
+ */
+export function isPermanentFailure(err: unknown): boolean {
+  const code = (err as { responseCode?: unknown } | undefined)?.responseCode;
+  return typeof code === 'number' && code >= 500 && code < 600;
 }
 
 /** The wait before the next attempt after `attempts` failed ones: 2 s, 4 s, 8 s … capped. */
@@ -62,7 +73,6 @@ export class OutboxWorker {
   private nudged = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
-  private lastPurge = 0;
 
   constructor(
     private readonly db: Database,
@@ -97,14 +107,26 @@ export class OutboxWorker {
     this.loop = undefined;
   }
 
-  /** Sends everything due now, batch after batch; failures are rescheduled, not retried here. */
-  async deliverDue(): Promise<DeliveryReport> {
-    const report: DeliveryReport = { sent: 0, failed: 0 };
+  /**
+   * Sends everything due now, batch after batch; failures are rescheduled, not retried here.
+   * `includeWaiting` also tries mail whose retry time has not come yet (drain-outbox).
+   */
+  async deliverDue(options: { includeWaiting?: boolean } = {}): Promise<DeliveryReport> {
+    const report: DeliveryReport = { sent: 0, failed: 0, gaveUp: 0 };
     const { batchSize, leaseMs } = this.options;
+    report.gaveUp += await outboxRepository.expireOverdue(this.db);
+    // Each row is tried at most once per call: a row that fails (and, with includeWaiting, would be
+    // claimable again at once) is not tried again here.
+    const tried: number[] = [];
     for (;;) {
       if (this.stopping) return report;
       const claimedAt = Date.now();
-      const batch = await outboxRepository.claimDue(this.db, { limit: batchSize, leaseMs });
+      const batch = await outboxRepository.claimDue(this.db, {
+        limit: batchSize,
+        leaseMs,
+        includeWaiting: options.includeWaiting === true,
+        exclude: tried,
+      });
       for (const [index, row] of batch.entries()) {
         if (this.stopping || Date.now() - claimedAt > leaseMs - LEASE_MARGIN_MS) {
           await outboxRepository.release(
@@ -113,14 +135,17 @@ export class OutboxWorker {
           );
           return report;
         }
-        if (await this.deliver(row)) report.sent += 1;
+        tried.push(row.id);
+        const outcome = await this.deliver(row);
+        if (outcome === 'sent') report.sent += 1;
         else report.failed += 1;
+        if (outcome === 'dead') report.gaveUp += 1;
       }
       if (batch.length < batchSize) return report;
     }
   }
 
-  private async deliver(row: MailOutboxRow): Promise<boolean> {
+  private async deliver(row: MailOutboxRow): Promise<'sent' | 'retry' | 'dead'> {
     try {
       await this.mailer.send({
         to: row.recipient,
@@ -129,17 +154,25 @@ export class OutboxWorker {
         html: row.htmlBody,
       });
     } catch (err) {
+      if (isPermanentFailure(err) || row.attempts >= this.options.maxAttempts) {
+        this.log.error(
+          { err, outboxId: row.id, attempts: row.attempts },
+          'mail delivery failed for good; marked failed (see mail_outbox.last_error)',
+        );
+        await outboxRepository.markDead(this.db, row.id, errorText(err));
+        return 'dead';
+      }
       const retryInMs = retryDelayMs(row.attempts, this.options);
       this.log.warn(
         { err, outboxId: row.id, attempts: row.attempts, retryInMs },
         'mail delivery failed; will retry',
       );
       await outboxRepository.markFailed(this.db, row.id, errorText(err), retryInMs);
-      return false;
+      return 'retry';
     }
     // Sent: from here a failure to record it means the row goes out again after its lease.
     await outboxRepository.markSent(this.db, row.id);
-    return true;
+    return 'sent';
   }
 
   private async run(): Promise<void> {
@@ -147,10 +180,6 @@ export class OutboxWorker {
       this.nudged = false;
       try {
         await this.deliverDue();
-        if (Date.now() - this.lastPurge > PURGE_EVERY_MS) {
-          this.lastPurge = Date.now();
-          await outboxRepository.purgeSent(this.db, this.options.keepSentMs);
-        }
       } catch (err) {
         // The database is unreachable (or closing): try again at the next poll.
         if (this.running) this.log.error({ err }, 'mail outbox round failed');

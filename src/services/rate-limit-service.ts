@@ -45,9 +45,38 @@ export class RateLimitService {
       await this.limiters.get(name)!.consume(key);
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
-      this.onReject?.(name);
-      const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-      throw new AppError('RATE_LIMITED', { retry_after: retryAfter }, { 'Retry-After': String(retryAfter) });
+      throw this.rejected(name, rejection.msBeforeNext);
     }
+  }
+
+  /** Throws 429 when `key` has used up `name`, without counting anything (a failure counter's gate). */
+  async assertNotExhausted(name: RateLimitName, key: string): Promise<void> {
+    if (!this.config.rateLimitEnabled) return;
+    const limiter = this.limiters.get(name)!;
+    const state = await limiter.get(key);
+    if (state && state.consumedPoints >= limiter.points) throw this.rejected(name, state.msBeforeNext);
+  }
+
+  /** Counts one event (a failure) of `key` against `name`, never throwing 429: the gate is assertNotExhausted. */
+  async count(name: RateLimitName, key: string): Promise<void> {
+    if (!this.config.rateLimitEnabled) return;
+    await this.limiters
+      .get(name)!
+      .consume(key)
+      .catch((rejection: unknown) => {
+        if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      });
+  }
+
+  /** Forgets the count of `key` under `name` (a success ends a run of consecutive failures). */
+  async reset(name: RateLimitName, key: string): Promise<void> {
+    if (!this.config.rateLimitEnabled) return;
+    await this.limiters.get(name)!.delete(key);
+  }
+
+  private rejected(name: RateLimitName, msBeforeNext: number): AppError {
+    this.onReject?.(name);
+    const retryAfter = Math.max(1, Math.ceil(msBeforeNext / 1000));
+    return new AppError('RATE_LIMITED', { retry_after: retryAfter }, { 'Retry-After': String(retryAfter) });
   }
 }

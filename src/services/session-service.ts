@@ -3,7 +3,7 @@ import type { Config } from '../config/config.js';
 import type { Database } from '../database/client.js';
 import type { UserRow } from '../database/schema/index.js';
 import { AppError } from '../errors.js';
-import type { KeyValueCache } from '../infra/cache.js';
+import type { SessionCache } from '../infra/cache.js';
 import type { TokenSigner } from '../lib/tokens.js';
 import { sessionsRepository } from '../repository/sessions-repository.js';
 import { usersRepository } from '../repository/users-repository.js';
@@ -20,31 +20,32 @@ export interface AuthUser extends UserRow {
   sessionId: string;
 }
 
-// Short, so that a cache deletion lost while Redis was away cannot matter for long.
-const AUTH_CACHE_TTL_SECONDS = 60;
-const cacheKey = (sessionId: string) => `auth:${sessionId}`;
-
 /**
  * Logins as sessions: issues token pairs, rotates refresh tokens, revokes, and resolves an access
- * token to its user — from the cache when it can, so a cached user costs no database round trip.
+ * token to its user — from this process's memory when the cache can vouch for it (see SessionCache:
+ * which configurations cache at all, and how every revocation reaches every process at once).
  */
 export class SessionService {
   constructor(
     private readonly db: Database,
     private readonly tokens: TokenSigner,
-    private readonly cache: KeyValueCache,
-    private readonly config: Pick<Config, 'accessTokenExpireMinutes' | 'refreshTokenExpireDays'>,
+    private readonly cache: SessionCache,
+    private readonly config: Pick<
+      Config,
+      'accessTokenExpireMinutes' | 'refreshTokenExpireDays' | 'sessionMaxDays'
+    >,
   ) {}
 
   /** Starts a new session (a login) and returns its first token pair. */
   async start(userId: number): Promise<TokenPair> {
     const sessionId = randomUUID();
     const refresh = await this.signRefresh(userId, sessionId);
+    const absoluteEnd = Date.now() + this.config.sessionMaxDays * 86_400_000;
     await sessionsRepository.insert(this.db, {
       id: sessionId,
       userId,
       refreshJti: refresh.jti,
-      expiresAt: refresh.expiresAt,
+      expiresAt: new Date(Math.min(refresh.expiresAt.getTime(), absoluteEnd)),
     });
     return this.pair(userId, sessionId, refresh.token);
   }
@@ -64,6 +65,7 @@ export class SessionService {
       presentedJti: claims.jti,
       nextJti: next.jti,
       expiresAt: next.expiresAt,
+      maxDays: this.config.sessionMaxDays,
     });
     if (!rotated) {
       await this.revoke(claims.sid);
@@ -83,36 +85,42 @@ export class SessionService {
     const userId = Number(claims?.sub);
     if (!claims?.sid || !Number.isSafeInteger(userId)) throw new AppError('INVALID_CREDENTIALS_TOKEN');
 
-    const cached = await this.cache.get(cacheKey(claims.sid));
-    if (cached) return { ...reviveUser(cached), sessionId: claims.sid };
+    const cached = this.cache.get(claims.sid);
+    if (cached?.id === userId) return { ...cached, sessionId: claims.sid };
 
-    const user = await usersRepository.findBySession(this.db, claims.sid, userId);
-    if (!user) throw new AppError('INVALID_CREDENTIALS_TOKEN');
-    await this.cache.set(cacheKey(claims.sid), JSON.stringify(user), AUTH_CACHE_TTL_SECONDS);
-    return { ...user, sessionId: claims.sid };
+    // Taken before the read: a revocation that lands while the read is in flight makes `set` a no-op,
+    // so a lookup that saw the session alive cannot write it back into the cache after its logout.
+    const version = this.cache.version();
+    const found = await usersRepository.findLiveSession(this.db, claims.sid, userId);
+    if (!found) throw new AppError('INVALID_CREDENTIALS_TOKEN');
+    this.cache.set(claims.sid, found.user, version, found.expiresAt);
+    return { ...found.user, sessionId: claims.sid };
   }
 
   /** Ends one session: its access and refresh tokens stop working everywhere. */
   async revoke(sessionId: string): Promise<void> {
     await sessionsRepository.revoke(this.db, sessionId);
-    await this.cache.delete([cacheKey(sessionId)]);
+    await this.cache.invalidateSessions([sessionId]);
   }
 
   /** Ends every session of a user, but `exceptSessionId` (the caller's own, on a password change). */
   async revokeAllForUser(userId: number, exceptSessionId?: string): Promise<void> {
     const revoked = await sessionsRepository.revokeAllForUser(this.db, userId, exceptSessionId);
-    await this.cache.delete(revoked.map(cacheKey));
+    await this.cache.invalidateSessions(revoked);
   }
 
-  /** Forgets the cached copies of a user after any change (role, status, avatar, password). */
-  async invalidateUser(userId: number): Promise<void> {
-    const live = await sessionsRepository.liveIdsForUser(this.db, userId);
-    await this.cache.delete(live.map(cacheKey));
+  /**
+   * Forgets the cached copies of a user after any change (role, status, avatar, password). False when
+   * other processes could not be told (Redis unreachable from here): they see the change within the
+   * cache's 60 s TTL, or at once if they lost Redis too. The CLI should say so.
+   */
+  invalidateUser(userId: number): Promise<boolean> {
+    return this.cache.invalidateUser(userId);
   }
 
   /** For deletions: forget these sessions' cached users (ids read before the rows went). */
   async forgetSessions(sessionIds: string[]): Promise<void> {
-    await this.cache.delete(sessionIds.map(cacheKey));
+    await this.cache.invalidateSessions(sessionIds);
   }
 
   private signRefresh(userId: number, sessionId: string) {
@@ -131,9 +139,4 @@ export class SessionService {
       expires_in: expiresIn,
     };
   }
-}
-
-function reviveUser(json: string): UserRow {
-  const raw = JSON.parse(json) as UserRow & { createdAt: string; updatedAt: string };
-  return { ...raw, createdAt: new Date(raw.createdAt), updatedAt: new Date(raw.updatedAt) };
 }

@@ -70,7 +70,7 @@ export function spawnServer(env: Record<string, string>, port = 0): ServerProces
 }
 
 /** Spawns the service on a free port and waits until `/health` answers 200. */
-export async function startServer(env: Record<string, string>, timeoutMs = 30_000): Promise<ServerProcess> {
+export async function startServer(env: Record<string, string>, timeoutMs = 60_000): Promise<ServerProcess> {
   const server = spawnServer({ LOG_LEVEL: 'info', ...env }, await freePort());
   const deadline = Date.now() + timeoutMs;
   for (;;) {

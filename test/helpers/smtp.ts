@@ -24,11 +24,18 @@ function addressesOf(mail: ParsedMail): string {
   return to.flatMap((group) => group.value.map((entry) => entry.address?.toLowerCase() ?? '')).join(',');
 }
 
-/**
- * A real SMTP server on a random loopback port that keeps every message it receives. While
- * `options.refuse()` is true it turns every connection away (421), as a mail server that is down.
- */
-export async function startSmtpServer(options: { refuse?: () => boolean } = {}): Promise<TestSmtpServer> {
+export interface SmtpServerOptions {
+  /** While true, every connection is turned away (421), as a mail server that is down. */
+  refuse?: () => boolean;
+  /**
+   * An SMTP reply code for a recipient, or undefined to accept it: 550 refuses it for good (unknown
+   * mailbox), 450 for now (mailbox busy), as real servers answer RCPT TO.
+   */
+  recipientCode?: (address: string) => number | undefined;
+}
+
+/** A real SMTP server on a random loopback port that keeps every message it receives. */
+export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<TestSmtpServer> {
   const mails: CapturedMail[] = [];
   const consumed = new Set<CapturedMail>();
   const server = new SMTPServer({
@@ -38,6 +45,12 @@ export async function startSmtpServer(options: { refuse?: () => boolean } = {}):
     onConnect(_session, callback) {
       if (!options.refuse?.()) return callback();
       callback(Object.assign(new Error('Service not available, try again later'), { responseCode: 421 }));
+    },
+    onRcptTo(address, _session, callback) {
+      const code = options.recipientCode?.(address.address.toLowerCase());
+      if (code === undefined) return callback();
+      const text = code >= 500 ? 'Mailbox unavailable' : 'Mailbox busy, try again later';
+      callback(Object.assign(new Error(text), { responseCode: code }));
     },
     onData(stream, _session, callback) {
       simpleParser(stream)

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -61,6 +62,8 @@ function selfSignedCertificate() {
       '1',
       '-subj',
       '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
       '-keyout',
       key,
       '-out',
@@ -78,7 +81,8 @@ function selfSignedCertificate() {
 /** A local HTTPS server playing Cloudinary's upload and destroy API. */
 async function startFakeCloudinary() {
   const received: ReceivedUpload[] = [];
-  const server: FastifyInstance = Fastify({ https: selfSignedCertificate() }) as unknown as FastifyInstance;
+  const certificate = selfSignedCertificate();
+  const server: FastifyInstance = Fastify({ https: certificate }) as unknown as FastifyInstance;
   await server.register(multipartPlugin, { attachFieldsToBody: false });
   server.post('/v1_1/:cloud/image/:action', async (request) => {
     const fields: Record<string, string> = {};
@@ -100,7 +104,12 @@ async function startFakeCloudinary() {
     return { public_id: fields.public_id, version, secure_url: url, url: url.replace('https', 'http') };
   });
   await server.listen({ port: 0, host: '127.0.0.1' });
-  return { server, received, url: `https://127.0.0.1:${(server.server.address() as AddressInfo).port}` };
+  return {
+    server,
+    received,
+    certificate: certificate.cert,
+    url: `https://127.0.0.1:${(server.server.address() as AddressInfo).port}`,
+  };
 }
 
 async function pngUpload(auth: { authorization: string }) {
@@ -114,11 +123,12 @@ async function pngUpload(auth: { authorization: string }) {
 describe('avatars on Cloudinary (CLOUDINARY_URL set)', () => {
   let cloudinary: Awaited<ReturnType<typeof startFakeCloudinary>>;
   let ctx: TestContext;
-  const previousTlsSetting = process.env.NODE_TLS_REJECT_UNAUTHORIZED;
+  const previousCa = https.globalAgent.options.ca;
   beforeAll(async () => {
-    // Trust the stand-in's self-signed certificate; this test file runs in its own process.
-    process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
     cloudinary = await startFakeCloudinary();
+    // The SDK sends through Node's global HTTPS agent: trust exactly the stand-in's self-signed
+    // certificate there, instead of turning certificate checks off for the whole process.
+    https.globalAgent.options.ca = cloudinary.certificate;
     ctx = await createTestApp({
       CLOUDINARY_URL: `cloudinary://${API_KEY}:${API_SECRET}@${CLOUD}?upload_prefix=${encodeURIComponent(cloudinary.url)}`,
     });
@@ -126,8 +136,7 @@ describe('avatars on Cloudinary (CLOUDINARY_URL set)', () => {
   afterAll(async () => {
     await ctx?.close();
     await cloudinary?.server.close();
-    if (previousTlsSetting === undefined) delete process.env.NODE_TLS_REJECT_UNAUTHORIZED;
-    else process.env.NODE_TLS_REJECT_UNAUTHORIZED = previousTlsSetting;
+    https.globalAgent.options.ca = previousCa;
   });
 
   it("uploads a signed, face-cropped picture under one public id per user and stores Cloudinary's URL", async () => {

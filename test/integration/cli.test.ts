@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli.js';
 import { loadConfig } from '../../src/config/config.js';
 import { closeDeps, openDeps } from '../../src/container.js';
+import { lockDataDir } from '../../src/database/data-dir-lock.js';
 import { verifyPassword } from '../../src/lib/password.js';
 import { outboxRepository } from '../../src/repository/outbox-repository.js';
 import { usersRepository } from '../../src/repository/users-repository.js';
@@ -153,18 +154,32 @@ describe('command line, opening the database itself', () => {
 
   it('migrate, create-admin and promote work on a database they open and close', async () => {
     const first = capture();
-    expect(await runCli(['migrate'], env, { io: first.io, openOptions })).toBe(0);
+    expect(await runCli(['migrate'], env, { io: first.io, openOptions }), first.err.join('\n')).toBe(0);
     expect(first.out).toEqual(['Database migrations are up to date.']);
 
+    const created = capture();
     expect(
       await runCli(['create-admin', 'root', 'root@example.com', 'long-enough-pw'], env, {
-        io: capture().io,
+        io: created.io,
         openOptions,
       }),
+      created.err.join('\n'),
     ).toBe(0);
     const missing = capture();
     expect(await runCli(['promote', 'ghost'], env, { io: missing.io, openOptions })).toBe(1);
     expect(missing.err).toEqual(['User not found: ghost']);
+    // Root is the only admin: the database refuses to leave none, and the CLI says so.
+    const last = capture();
+    expect(await runCli(['promote', 'root', '--role', 'moderator'], env, { io: last.io, openOptions })).toBe(
+      1,
+    );
+    expect(last.err).toEqual(['root is the last active admin: promote another user first.']);
+    expect(
+      await runCli(['create-admin', 'root2', 'root2@example.com', 'long-enough-pw'], env, {
+        io: capture().io,
+        openOptions,
+      }),
+    ).toBe(0);
     expect(
       await runCli(['promote', 'root', '--role', 'moderator'], env, { io: capture().io, openOptions }),
     ).toBe(0);
@@ -175,6 +190,27 @@ describe('command line, opening the database itself', () => {
       expect(row).toMatchObject({ role: 'moderator', isVerified: true, email: 'root@example.com' });
     } finally {
       await closeDeps(deps);
+    }
+  }, 180_000);
+
+  it('refuses the embedded database while another process holds DATA_DIR, naming its pid', async () => {
+    const held = await mkdtemp(path.join(tmpdir(), 'contacts-cli-held-'));
+    const lock = await lockDataDir(held);
+    try {
+      const result = capture();
+      expect(
+        await runCli(
+          ['migrate'],
+          { NODE_ENV: 'test', DATA_DIR: held, LOG_LEVEL: 'silent' },
+          { io: result.io },
+        ),
+      ).toBe(1);
+      expect(result.err).toEqual([
+        `The embedded database is open in another process: stop the server first (pid ${process.pid} holds DATA_DIR ${held}).`,
+      ]);
+    } finally {
+      await lock.release();
+      await rm(held, { recursive: true, force: true });
     }
   });
 
@@ -203,13 +239,13 @@ describe('command line, opening the database itself', () => {
     await queue(env, ['one@example.com', 'two@example.com']);
     const done = capture();
     expect(await runCli(['drain-outbox'], env, { io: done.io, openOptions })).toBe(0);
-    expect(done.out).toEqual(['Sent 2, failed 0; 0 still waiting.']);
+    expect(done.out).toEqual(['Sent 2, failed 0 (0 given up); 0 still waiting, 0 failed for good.']);
     // Without SMTP_HOST the transport is the .eml directory.
     const files = (await readdir(path.join(dataDir, 'outbox'))).filter((name) => name.endsWith('.eml'));
     expect(files).toHaveLength(2);
     const again = capture();
     expect(await runCli(['drain-outbox'], env, { io: again.io, openOptions })).toBe(0);
-    expect(again.out).toEqual(['Sent 0, failed 0; 0 still waiting.']);
+    expect(again.out).toEqual(['Sent 0, failed 0 (0 given up); 0 still waiting, 0 failed for good.']);
 
     const closedPort = await new Promise<number>((resolve) => {
       const server = createServer().listen(0, '127.0.0.1', () => {
@@ -221,7 +257,15 @@ describe('command line, opening the database itself', () => {
     await queue(smtpDown, ['three@example.com']);
     const failed = capture();
     expect(await runCli(['drain-outbox'], smtpDown, { io: failed.io, openOptions })).toBe(1);
-    expect(failed.out).toEqual(['Sent 0, failed 1; 1 still waiting.']);
-    expect(failed.err[0]).toContain('1 mail(s) could not be sent');
-  });
+    expect(failed.out).toEqual(['Sent 0, failed 1 (0 given up); 1 still waiting, 0 failed for good.']);
+    expect(failed.err[0]).toContain('1 mail(s) still waiting');
+    // It tries now, not at the retry time: a second run right away tries the same mail again.
+    const retried = capture();
+    expect(await runCli(['drain-outbox'], smtpDown, { io: retried.io, openOptions })).toBe(1);
+    expect(retried.out).toEqual(['Sent 0, failed 1 (0 given up); 1 still waiting, 0 failed for good.']);
+    // And once the mail server is back, the waiting mail goes out at once (no waiting for backoff).
+    const back = capture();
+    expect(await runCli(['drain-outbox'], env, { io: back.io, openOptions })).toBe(0);
+    expect(back.out).toEqual(['Sent 1, failed 0 (0 given up); 0 still waiting, 0 failed for good.']);
+  }, 180_000);
 });

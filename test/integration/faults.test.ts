@@ -24,7 +24,7 @@ async function timed<T>(work: () => Promise<T>): Promise<{ result: T; ms: number
   return { result, ms: Date.now() - started };
 }
 
-describe.runIf(TEST_REDIS_URL)('Redis going away mid-run', () => {
+describe.runIf(TEST_REDIS_URL)('Redis going away mid-run (needs TEST_REDIS_URL)', () => {
   let proxy: TcpProxy;
   let ctx: TestContext;
   beforeAll(async () => {
@@ -112,64 +112,72 @@ describe.runIf(TEST_REDIS_URL)('Redis going away mid-run', () => {
   });
 });
 
-describe.runIf(TEST_DATABASE_URL)('PostgreSQL going away mid-run', () => {
-  let proxy: TcpProxy;
-  let ctx: TestContext;
-  beforeAll(async () => {
-    const database = new URL(TEST_DATABASE_URL!);
-    proxy = await startTcpProxy(database.hostname, Number(database.port || 5432));
-    const proxied = new URL(TEST_DATABASE_URL!);
-    proxied.hostname = '127.0.0.1';
-    proxied.port = String(proxy.port);
-    ctx = await createTestApp({ DATABASE_URL: proxied.toString(), DATABASE_TIMEOUT_MS: '1000' });
-  });
-  afterAll(async () => {
-    proxy?.restore();
-    await ctx?.close();
-    await proxy?.close();
-  });
+describe.runIf(TEST_DATABASE_URL)(
+  'PostgreSQL going away mid-run (needs TEST_DATABASE_URL: the embedded database cannot go away)',
+  () => {
+    let proxy: TcpProxy;
+    let ctx: TestContext;
+    beforeAll(async () => {
+      const database = new URL(TEST_DATABASE_URL!);
+      proxy = await startTcpProxy(database.hostname, Number(database.port || 5432));
+      const proxied = new URL(TEST_DATABASE_URL!);
+      proxied.hostname = '127.0.0.1';
+      proxied.port = String(proxy.port);
+      ctx = await createTestApp({ DATABASE_URL: proxied.toString(), DATABASE_TIMEOUT_MS: '1000' });
+    });
+    afterAll(async () => {
+      proxy?.restore();
+      await ctx?.close();
+      await proxy?.close();
+    });
 
-  const unavailable = { detail: 'Service temporarily unavailable' };
+    const unavailable = { detail: 'Service temporarily unavailable' };
 
-  it('fails fast with 503 while the database is unreachable, and recovers without a restart', async () => {
-    const user = await ctx.createUser();
-    expect((await ctx.app.inject({ url: '/api/contacts', headers: user.auth })).statusCode).toBe(200);
+    it('fails fast with 503 while the database is unreachable, and recovers without a restart', async () => {
+      const user = await ctx.createUser();
+      expect((await ctx.app.inject({ url: '/api/contacts', headers: user.auth })).statusCode).toBe(200);
 
-    proxy.cut('refuse');
-    for (const request of [
-      { url: '/api/contacts', headers: user.auth },
-      { method: 'POST' as const, url: '/api/contacts', headers: user.auth, payload: { first_name: 'Lost' } },
-      {
-        method: 'POST' as const,
-        url: '/api/auth/login',
-        payload: { username: user.username, password: TEST_PASSWORD },
-      },
-    ]) {
-      const { result, ms } = await timed(() => ctx.app.inject(request));
-      expect(result.statusCode, request.url).toBe(503);
+      proxy.cut('refuse');
+      for (const request of [
+        { url: '/api/contacts', headers: user.auth },
+        {
+          method: 'POST' as const,
+          url: '/api/contacts',
+          headers: user.auth,
+          payload: { first_name: 'Lost' },
+        },
+        {
+          method: 'POST' as const,
+          url: '/api/auth/login',
+          payload: { username: user.username, password: TEST_PASSWORD },
+        },
+      ]) {
+        const { result, ms } = await timed(() => ctx.app.inject(request));
+        expect(result.statusCode, request.url).toBe(503);
+        expect(json(result)).toEqual(unavailable);
+        expect(ms).toBeLessThan(2000);
+      }
+      const health = await ctx.app.inject({ url: '/health' });
+      expect(health.statusCode).toBe(503);
+      expect(json(health)).toMatchObject({ status: 'unhealthy', database: 'disconnected' });
+
+      // Unreachable rather than refused: connection attempts hang, the configured timeout (1 s) answers.
+      proxy.cut('blackhole');
+      const { result, ms } = await timed(() => ctx.app.inject({ url: '/api/contacts', headers: user.auth }));
+      expect(result.statusCode).toBe(503);
       expect(json(result)).toEqual(unavailable);
-      expect(ms).toBeLessThan(2000);
-    }
-    const health = await ctx.app.inject({ url: '/health' });
-    expect(health.statusCode).toBe(503);
-    expect(json(health)).toMatchObject({ status: 'unhealthy', database: 'disconnected' });
+      expect(ms).toBeLessThan(3000);
 
-    // Unreachable rather than refused: connection attempts hang, the configured timeout (1 s) answers.
-    proxy.cut('blackhole');
-    const { result, ms } = await timed(() => ctx.app.inject({ url: '/api/contacts', headers: user.auth }));
-    expect(result.statusCode).toBe(503);
-    expect(json(result)).toEqual(unavailable);
-    expect(ms).toBeLessThan(3000);
-
-    proxy.restore();
-    const recoveryMs = await waitFor(
-      async () => (await ctx.app.inject({ url: '/api/contacts', headers: user.auth })).statusCode === 200,
-      10_000,
-    );
-    expect(recoveryMs).toBeLessThan(10_000);
-    expect((await ctx.app.inject({ url: '/health' })).statusCode).toBe(200);
-    // Nothing was half-written by the failed create.
-    const listed = json(await ctx.app.inject({ url: '/api/contacts', headers: user.auth }));
-    expect(listed.map((contact: { first_name: string }) => contact.first_name)).not.toContain('Lost');
-  });
-});
+      proxy.restore();
+      const recoveryMs = await waitFor(
+        async () => (await ctx.app.inject({ url: '/api/contacts', headers: user.auth })).statusCode === 200,
+        10_000,
+      );
+      expect(recoveryMs).toBeLessThan(10_000);
+      expect((await ctx.app.inject({ url: '/health' })).statusCode).toBe(200);
+      // Nothing was half-written by the failed create.
+      const listed = json(await ctx.app.inject({ url: '/api/contacts', headers: user.auth }));
+      expect(listed.map((contact: { first_name: string }) => contact.first_name)).not.toContain('Lost');
+    });
+  },
+);

@@ -103,7 +103,7 @@ describe(`durable mail outbox (${BACKEND})`, () => {
     if (where.dataDir) await rm(where.dataDir, { recursive: true, force: true });
   });
 
-  it('backs off 2 s, 4 s, 8 s … up to 5 minutes and then keeps retrying at that pace', () => {
+  it('backs off 2 s, 4 s, 8 s … up to 5 minutes between attempts, until the mail is given up', () => {
     const defaults = { retryBaseMs: 2000, retryMaxMs: 300_000 };
     expect([1, 2, 3, 4, 8, 9, 10, 1000].map((attempts) => retryDelayMs(attempts, defaults))).toEqual([
       2000, 4000, 8000, 16_000, 256_000, 300_000, 300_000, 300_000,
@@ -176,7 +176,7 @@ describe(`durable mail outbox (${BACKEND})`, () => {
         textBody: 'text',
         htmlBody: '<p>html</p>',
       });
-      expect(await probe.deliverDue()).toEqual({ sent: 0, failed: 1 });
+      expect(await probe.deliverDue()).toEqual({ sent: 0, failed: 1, gaveUp: 0 });
       const [failed] = await rowsTo(to);
       expect(failed).toMatchObject({ attempts: 1, sentAt: null, lockedUntil: null });
       const waitMs = failed!.nextAttemptAt.getTime() - Date.now();
@@ -184,13 +184,13 @@ describe(`durable mail outbox (${BACKEND})`, () => {
       expect(waitMs).toBeLessThanOrEqual(61_000);
       // Not due yet: another round leaves it alone, even with SMTP back.
       refusing = false;
-      expect(await probe.deliverDue()).toEqual({ sent: 0, failed: 0 });
+      expect(await probe.deliverDue()).toEqual({ sent: 0, failed: 0, gaveUp: 0 });
       expect(smtp.mailsTo(to)).toHaveLength(0);
       await deps.database.db
         .update(mailOutbox)
         .set({ nextAttemptAt: new Date(Date.now() - 1000) })
         .where(sql`${mailOutbox.recipient} = ${to}`);
-      expect(await probe.deliverDue()).toEqual({ sent: 1, failed: 0 });
+      expect(await probe.deliverDue()).toEqual({ sent: 1, failed: 0, gaveUp: 0 });
       expect(smtp.mailsTo(to)).toHaveLength(1);
     } finally {
       deps.outbox.start();
@@ -286,32 +286,35 @@ describe(`durable mail outbox (${BACKEND})`, () => {
     }
   });
 
-  it.skipIf(!TEST_DATABASE_URL)('a claim skips rows another connection holds, without waiting', async () => {
-    await instance.deps.outbox.stop();
-    const db = instance.deps.database.db;
-    try {
-      const ids: number[] = [];
-      for (const name of ['held', 'free']) {
-        ids.push(
-          await outboxRepository.insert(db, {
-            recipient: `${unique(name)}@example.com`,
-            subject: 'Skip',
-            textBody: 'text',
-            htmlBody: '<p>html</p>',
-          }),
-        );
+  it.skipIf(!TEST_DATABASE_URL)(
+    'a claim skips rows another connection holds, without waiting (needs TEST_DATABASE_URL: the embedded database has one connection)',
+    async () => {
+      await instance.deps.outbox.stop();
+      const db = instance.deps.database.db;
+      try {
+        const ids: number[] = [];
+        for (const name of ['held', 'free']) {
+          ids.push(
+            await outboxRepository.insert(db, {
+              recipient: `${unique(name)}@example.com`,
+              subject: 'Skip',
+              textBody: 'text',
+              htmlBody: '<p>html</p>',
+            }),
+          );
+        }
+        await db.transaction(async (tx) => {
+          await tx.execute(sql`select id from mail_outbox where id = ${ids[0]} for update`);
+          const started = Date.now();
+          const claimed = await outboxRepository.claimDue(db, { limit: 100, leaseMs: 60_000 });
+          expect(Date.now() - started).toBeLessThan(1000);
+          expect(claimed.map((row) => row.id)).toContain(ids[1]);
+          expect(claimed.map((row) => row.id)).not.toContain(ids[0]);
+        });
+        await outboxRepository.release(db, [ids[1]!]);
+      } finally {
+        instance.deps.outbox.start();
       }
-      await db.transaction(async (tx) => {
-        await tx.execute(sql`select id from mail_outbox where id = ${ids[0]} for update`);
-        const started = Date.now();
-        const claimed = await outboxRepository.claimDue(db, { limit: 100, leaseMs: 60_000 });
-        expect(Date.now() - started).toBeLessThan(1000);
-        expect(claimed.map((row) => row.id)).toContain(ids[1]);
-        expect(claimed.map((row) => row.id)).not.toContain(ids[0]);
-      });
-      await outboxRepository.release(db, [ids[1]!]);
-    } finally {
-      instance.deps.outbox.start();
-    }
-  });
+    },
+  );
 });

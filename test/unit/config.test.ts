@@ -51,6 +51,58 @@ describe('loadConfig defaults', () => {
     expect(config.rateLimits.register).toEqual({ points: 5, durationSeconds: 60 });
     expect(config.rateLimits.login).toEqual({ points: 10, durationSeconds: 60 });
     expect(config.rateLimits.default).toEqual({ points: 600, durationSeconds: 60 });
+    expect(config.rateLimits.change_password).toEqual({ points: 5, durationSeconds: 60 });
+    expect(loadConfig({ RATE_LIMIT_CHANGE_PASSWORD: '2/hour' }).rateLimits.change_password).toEqual({
+      points: 2,
+      durationSeconds: 3600,
+    });
+  });
+
+  it('does not trust X-Forwarded-For unless told how many proxies or which ones', () => {
+    expect(config.trustProxy).toBe(false);
+  });
+});
+
+describe('TRUST_PROXY', () => {
+  it.each([
+    ['false', false],
+    ['0', false],
+    ['off', false],
+    ['1', 1],
+    ['2', 2],
+    ['10.0.0.1', ['10.0.0.1']],
+    ['10.0.0.0/8, 192.168.1.7 ,fd00::/8', ['10.0.0.0/8', '192.168.1.7', 'fd00::/8']],
+    ['::1,127.0.0.1/32', ['::1', '127.0.0.1/32']],
+    ['loopback,Uniquelocal', ['loopback', 'uniquelocal']],
+  ])('reads %j as %j', (value, expected) => {
+    expect(loadConfig({ TRUST_PROXY: value }).trustProxy).toEqual(expected);
+  });
+
+  it.each(['true', 'TRUE', 'yes', 'on'])(
+    'refuses %j, naming the variable and what to set instead',
+    (value) => {
+      const problems = problemsFor({ TRUST_PROXY: value });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/^TRUST_PROXY=true is refused/);
+      expect(problems[0]).toContain('number of proxies');
+    },
+  );
+
+  it.each([
+    '21',
+    '-1',
+    '1.5',
+    '10.0.0.300',
+    '10.0.0.0/33',
+    'fd00::/129',
+    '10.0.0.0/8/1',
+    'proxy.internal',
+    ',',
+    '10.0.0.1,,x',
+  ])('refuses %j', (value) => {
+    const problems = problemsFor({ TRUST_PROXY: value });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain('TRUST_PROXY');
   });
 });
 

@@ -14,7 +14,8 @@ import {
 } from './schemas.js';
 
 const READ = 'Moderators and admins; anyone else gets 403 "Admin access required".';
-const WRITE = 'Admins only; anyone else gets 403 "Admin access required".';
+const WRITE =
+  'Admins only; anyone else gets 403 "Admin access required". 409 "At least one active admin must remain" when the change would leave no active admin (checked by the database, so it holds for concurrent changes too).';
 
 /** User administration under /api/admin: staff read, admins change. */
 export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -88,7 +89,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description: `Effective at once, on the user's current tokens too. An admin cannot demote themselves (400), so there is always an admin left. ${WRITE}`,
         params: UserIdParams,
         body: RoleBody,
-        response: { 200: UserResponse, ...errorResponses(400, 404) },
+        response: { 200: UserResponse, ...errorResponses(400, 404, 409) },
       },
     },
     async (request) =>
@@ -108,7 +109,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
           `revoke sessions by other means if the account was compromised. An admin cannot deactivate themselves (400). ${WRITE}`,
         params: UserIdParams,
         body: StatusBody,
-        response: { 200: UserResponse, ...errorResponses(400, 404) },
+        response: { 200: UserResponse, ...errorResponses(400, 404, 409) },
       },
     },
     async (request) =>
@@ -126,7 +127,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Delete a user',
         description: `Deletes the user with their contacts, sessions (their tokens answer 401 at once) and uploaded avatar. An admin cannot delete themselves (400). ${WRITE}`,
         params: UserIdParams,
-        response: { 204: Type.Null({ description: 'Deleted' }), ...errorResponses(400, 404) },
+        response: { 204: Type.Null({ description: 'Deleted' }), ...errorResponses(400, 404, 409) },
       },
     },
     async (request, reply) => {

@@ -44,14 +44,20 @@ ${body}
 `;
 }
 
+/** Where the verification page sends a verified user to log in (same origin). */
+export const LOGIN_PAGE = '/docs';
+
 /** The page a browser sees after following the verification link. */
 export function verifyEmailPage(message: string, ok: boolean): string {
-  const hint = ok ? 'You can now log in.' : 'Ask for a new link from the app (resend verification).';
+  // Until the web app is served, the interactive API documentation is where one logs in.
+  const hint = ok
+    ? `You can now <a href="${LOGIN_PAGE}">log in</a>.`
+    : escapeHtml('Ask for a new link from the app (resend verification).');
   return page(
     'Email verification',
     `<h1>Email verification</h1>
 <p class="${ok ? 'ok' : 'error'}" role="status">${escapeHtml(message)}</p>
-<p>${escapeHtml(hint)}</p>`,
+<p>${hint}</p>`,
   );
 }
 

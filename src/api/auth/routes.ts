@@ -1,5 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply } from 'fastify';
 import { MessageResponse, toUserResponse, UserResponse } from '../common/schemas.js';
+import { acceptFormBodies } from '../plugins/form-body.js';
 import { currentUser } from '../plugins/route-config.js';
 import { emailRoutes } from './email-routes.js';
 import {
@@ -13,6 +15,11 @@ import {
   RegisterBody,
   TokenResponse,
 } from './schemas.js';
+
+/** Answers carrying tokens or the account must never be kept by a browser or a shared cache. */
+function noStore(reply: FastifyReply): void {
+  reply.header('Cache-Control', 'no-store').header('Pragma', 'no-cache');
+}
 
 /**
  * Users and auth: `/api/auth/*` and the `/api/users/me` alias; the email-link flows live in
@@ -29,7 +36,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['auth'],
         summary: 'Create an account',
         description:
-          'Creates an unverified account (role "admin" when the email is in ADMIN_EMAILS, else "user") and mails a verification link valid 24 h. Username and email are unique case-insensitively. Unknown fields are ignored; an empty `full_name` is stored as null.',
+          'Creates an unverified account (role "user"; an address in ADMIN_EMAILS becomes admin once verified) and mails a verification link valid 24 h. Username and email are unique case-insensitively. Unknown fields are ignored; an empty `full_name` is stored as null.',
         body: RegisterBody,
         response: { 201: UserResponse, 409: ErrorRef, ...invalid },
       },
@@ -41,22 +48,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  app.post(
-    '/api/auth/login',
-    {
-      config: { rateLimit: 'login' },
-      schema: {
-        tags: ['auth'],
-        summary: 'Log in (JSON or OAuth2 password form)',
-        description:
-          'Takes `username` (the username or the email) and `password` as JSON or as an `application/x-www-form-urlencoded` form (OAuth2 password flow). 401 is the same whether or not the account exists; 403 "Inactive user" or "Email not verified" (while REQUIRE_EMAIL_VERIFICATION) only after a correct password.',
-        consumes: ['application/json', 'application/x-www-form-urlencoded'],
-        body: LoginBody,
-        response: { 200: TokenResponse, 401: ErrorRef, 403: ErrorRef, ...invalid },
-      },
-    },
-    async (request) => auth.login(request.body.username, request.body.password),
-  );
+  await app.register(loginRoute);
 
   app.post(
     '/api/auth/refresh',
@@ -70,7 +62,10 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: TokenResponse, 401: ErrorRef, 403: ErrorRef, ...invalid },
       },
     },
-    async (request) => app.services.sessions.refresh(request.body.refresh_token),
+    async (request, reply) => {
+      noStore(reply);
+      return app.services.sessions.refresh(request.body.refresh_token);
+    },
   );
 
   await app.register(logoutRoute);
@@ -79,7 +74,8 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/api/auth/change-password',
     {
-      config: { auth: 'user' },
+      // Its own limit, per user: each call costs two password hashes.
+      config: { auth: 'user', rateLimit: 'change_password' },
       schema: {
         tags: ['auth'],
         summary: 'Change your password',
@@ -106,7 +102,10 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
           response: { 200: UserResponse },
         },
       },
-      async (request) => toUserResponse(auth.me(currentUser(request))),
+      async (request, reply) => {
+        noStore(reply);
+        return toUserResponse(auth.me(currentUser(request)));
+      },
     );
   }
 };
@@ -116,7 +115,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
  * `Content-Type: application/json` with nothing after it for a call whose body is optional.
  */
 const logoutRoute: FastifyPluginAsyncTypebox = async (app) => {
-  const parseJson = app.getDefaultJsonParser('error', 'error');
+  const parseJson = app.getDefaultJsonParser('remove', 'remove');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     if ((body as string).trim() === '') done(null, undefined);
@@ -139,6 +138,35 @@ const logoutRoute: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       await app.services.auth.logout(currentUser(request), request.body?.refresh_token);
       return reply.code(204).send(null);
+    },
+  );
+};
+
+/**
+ * Login in its own scope, the only one that parses `application/x-www-form-urlencoded` (OAuth2's password
+ * flow): every other JSON route answers a form 415.
+ */
+const loginRoute: FastifyPluginAsyncTypebox = async (app) => {
+  const auth = app.services.auth;
+  acceptFormBodies(app);
+
+  app.post(
+    '/api/auth/login',
+    {
+      config: { rateLimit: 'login' },
+      schema: {
+        tags: ['auth'],
+        summary: 'Log in (JSON or OAuth2 password form)',
+        description:
+          'Takes `username` (the username or the email) and `password` as JSON or as an `application/x-www-form-urlencoded` form (OAuth2 password flow). 401 is the same whether or not the account exists; 403 "Inactive user" or "Email not verified" (while REQUIRE_EMAIL_VERIFICATION) only after a correct password.',
+        consumes: ['application/json', 'application/x-www-form-urlencoded'],
+        body: LoginBody,
+        response: { 200: TokenResponse, 401: ErrorRef, 403: ErrorRef, ...invalid },
+      },
+    },
+    async (request, reply) => {
+      noStore(reply);
+      return auth.login(request.body.username, request.body.password, request.ip);
     },
   );
 };

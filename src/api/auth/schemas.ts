@@ -17,7 +17,12 @@ export const MESSAGES = {
 } as const;
 
 const email = (description: string) => Type.String({ format: 'email', maxLength: 254, description });
-const NewPassword = Type.String({ minLength: 8, maxLength: 128, description: '8 to 128 characters' });
+const NewPassword = Type.String({
+  minLength: 8,
+  maxLength: 128,
+  description:
+    '8 to 128 characters, not only whitespace, not a common password, not the username or the email (or its part before "@"), and not the current password; a 422 names the rule broken',
+});
 
 export const RegisterBody = Type.Object({
   username: Type.String({

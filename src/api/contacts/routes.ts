@@ -18,10 +18,10 @@ const tags = ['contacts'];
 const config = { auth: 'user' } as const;
 
 const INPUT_RULES =
-  'first_name is trimmed and must keep 1–50 characters; last_name is trimmed (≤50) and a blank one is stored as null; ' +
+  'first_name is trimmed and must keep 1–100 characters; last_name is trimmed (≤100) and a blank one is stored as null; ' +
   'email must be a valid address, unique among your contacts regardless of case (409 otherwise); phone is stored as E.164 ' +
   '(numbers without a country code are read in DEFAULT_PHONE_REGION); birthday must be a real date between 1900-01-01 and ' +
-  'today in APP_TIMEZONE; additional_info (≤2000) is kept as written, a blank one becomes null. Unknown fields are ignored.';
+  'today in APP_TIMEZONE; additional_info (≤10 000) is kept as written, a blank one becomes null. Unknown fields are ignored.';
 
 /** Picks the contact fields explicitly, so unknown JSON (id, user_id, timestamps…) is never passed on. */
 function toInput(body: ContactUpdate | undefined): ContactInput {

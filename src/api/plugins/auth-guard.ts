@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../../errors.js';
+import { rateLimitAddress } from '../../lib/client-address.js';
 import { ErrorResponse, RateLimitedResponse } from '../common/schemas.js';
 import './route-config.js';
 
@@ -42,18 +43,30 @@ export const authGuard = fp(async (app: FastifyInstance) => {
 
   app.addHook('onRequest', async (request) => {
     const config = request.routeOptions.config;
+    // Unmatched URLs (404s) carry no route config and are not counted.
+    const limit =
+      config.rateLimit === false || !request.routeOptions.url ? undefined : (config.rateLimit ?? 'default');
+    const consume = (key: string) => (limit ? app.deps.rateLimits.consume(limit, key) : undefined);
     if (config.auth) {
-      const token = bearerToken(request);
-      if (!token) throw new AppError('NOT_AUTHENTICATED');
-      const user = await app.services.sessions.authenticate(token);
+      try {
+        const token = bearerToken(request);
+        if (!token) throw new AppError('NOT_AUTHENTICATED');
+        request.user = await app.services.sessions.authenticate(token);
+      } catch (error) {
+        // A failed authentication counts against the client's address, so guessing or replaying tokens
+        // is limited like any anonymous call (429 once over the limit, instead of endless 401s).
+        if (error instanceof AppError && error.status === 401)
+          await consume(`ip:${rateLimitAddress(request.ip)}`);
+        throw error;
+      }
+      const user = request.user;
+      // Counted before the role checks: refused calls of a signed-in user are calls too.
+      await consume(`user:${user.id}`);
       if (!user.isActive) throw new AppError('INACTIVE_USER');
       if (config.auth === 'staff' && !STAFF_ROLES.has(user.role)) throw new AppError('ADMIN_REQUIRED');
       if (config.auth === 'admin' && user.role !== 'admin') throw new AppError('ADMIN_REQUIRED');
-      request.user = user;
+      return;
     }
-    // Unmatched URLs (404s) carry no route config and are not counted.
-    if (config.rateLimit === false || !request.routeOptions.url) return;
-    const key = request.user ? `user:${request.user.id}` : `ip:${request.ip}`;
-    await app.deps.rateLimits.consume(config.rateLimit ?? 'default', key);
+    await consume(`ip:${rateLimitAddress(request.ip)}`);
   });
 });

@@ -69,7 +69,8 @@ export async function errorHandling(app: FastifyInstance) {
     const allowed = (['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const).filter((method) =>
       knownPaths.find(method, path),
     );
-    if (allowed.length > 0) {
+    // A route that matched but found nothing (a missing /docs/static file) is a 404, not a 405.
+    if (allowed.length > 0 && !allowed.some((method) => method === request.method)) {
       return reply.code(405).header('Allow', allowed.join(', ')).send({ detail: 'Method Not Allowed' });
     }
     return reply.code(404).send({ detail: 'Not Found' });
@@ -86,6 +87,12 @@ export async function errorHandling(app: FastifyInstance) {
     if (error instanceof ValidationError) return reply.code(422).send({ detail: error.items });
     if (error.validation) return reply.code(422).send({ detail: toValidationItems(error) });
 
+    const clientGone = request.raw.destroyed || request.raw.socket?.destroyed;
+    if (clientGone && error.statusCode !== undefined && error.statusCode < 500) {
+      // The client hung up mid-body: nobody is left to answer, and it is not the server's fault.
+      request.log.info({ code: error.code }, 'client closed the connection before the answer');
+      return reply.code(400).send({ detail: 'Client closed request' });
+    }
     const known = error.code ? FRAMEWORK_ERRORS[error.code] : undefined;
     if (known) return reply.code(known[0]).send({ detail: known[1] });
     if (error instanceof SyntaxError && error.statusCode === 400) {

@@ -54,6 +54,16 @@ export const systemRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
+  // Browsers ask for it on every visit to /docs or a mailed page: "nothing here", without an error.
+  app.get(
+    '/favicon.ico',
+    {
+      config: { rateLimit: false },
+      schema: { hide: true, response: { 204: Type.Null() } },
+    },
+    async (_request, reply) => reply.code(204).header('Cache-Control', 'public, max-age=86400').send(null),
+  );
+
   app.get(
     '/cors-test',
     {

@@ -11,6 +11,7 @@ const UPLOAD_DESCRIPTION =
   'like an image but cannot be decoded, such as a truncated PNG). The picture is re-encoded as a 256×256 WebP ' +
   '(EXIF orientation applied, cropped to cover, first frame of an animation, no metadata kept) and served from ' +
   '`/avatars/<new name>`; each upload gets a new URL and the replaced file is deleted. 413 over AVATAR_MAX_BYTES; ' +
+  '415 "Image dimensions too large" over 25 megapixels (judged from the header, before decoding); ' +
   '400 without a `file` field or for a request that is not multipart; 403 "Admin access required" for non-admins ' +
   'when AVATAR_ADMIN_ONLY is on. Rate limited by RATE_LIMIT_AVATAR.';
 
