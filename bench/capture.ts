@@ -2,7 +2,7 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import type { Database } from '../src/database/client.js';
 import * as schema from '../src/database/schema/index.js';
-import { todayInZone, upcomingMonthDayRanges } from '../src/lib/birthdays.js';
+import { todayInZone, upcomingOrder } from '../src/lib/birthdays.js';
 import { searchTerms } from '../src/lib/search-text.js';
 import { contactsRepository } from '../src/repository/contacts-repository.js';
 import { usersRepository } from '../src/repository/users-repository.js';
@@ -39,13 +39,21 @@ export async function captureQueries(
     await run(`list ?skip=${args.deepSkip}&limit=20`, () =>
       contactsRepository.list(db, userId, {}, { skip: args.deepSkip, limit: 20 }),
     );
+    // A search ranks and counts every match once (the cold path), then serves pages of the unchanged
+    // book by id with a version check (the path of a repeated search): both are captured.
     for (const q of args.searchQueries) {
-      await run(`search/${q}`, () =>
-        contactsRepository.search(db, userId, searchTerms(q), { skip: 0, limit: 100 }),
+      let ids: number[] = [];
+      await run(`search/${q}`, async () => {
+        ids = (await contactsRepository.rankedIds(db, userId, searchTerms(q), 1000)).ids;
+      });
+      await run(`search page/${q} (repeated search)`, () =>
+        contactsRepository.contactsWithVersion(db, userId, ids.slice(0, 100)),
       );
     }
-    const ranges = upcomingMonthDayRanges(todayInZone('UTC'), 7);
-    await run('birthdays/upcoming?days_ahead=7', () => contactsRepository.withBirthdayIn(db, userId, ranges));
+    const order = upcomingOrder(todayInZone('UTC'), 7);
+    await run('birthdays/upcoming?days_ahead=7', () =>
+      contactsRepository.birthdayPage(db, userId, order, { skip: 0, limit: 100 }),
+    );
     await run('me (cache miss)', () => usersRepository.findBySession(db, args.sessionId, userId));
   } finally {
     await pool.end();

@@ -12,6 +12,7 @@ import { buildService } from './build.js';
 import { captureQueries } from './capture.js';
 import { embeddedEnv, measureStartup, seedViaApi, tempDataDir } from './embedded.js';
 import { explain, plansText } from './explain.js';
+import { freshBookPhase } from './fresh-book.js';
 import { login, probe, sessionIdOf } from './http.js';
 import { killAllNow, rssMb, startServer, stopAll, stopProcess } from './processes.js';
 import { markdown, type RunReport, updatePerformanceDoc } from './report.js';
@@ -138,6 +139,11 @@ async function main() {
       searchPaths(),
     ),
   );
+  // Each query of the mix alone: a Latin name (8 500 matches), Cyrillic, an email-only fragment, phone digits.
+  for (const [i, q] of SEARCH_QUERIES.entries()) {
+    const path = searchPaths()[i]!;
+    track(await getWorkload(ctx, `search:${q}`, `GET /api/contacts/search/${q}`, 'service', [path]));
+  }
   track(
     await getWorkload(ctx, 'birthdays', 'GET /api/contacts/birthdays/upcoming?days_ahead=7', 'service', [
       '/api/contacts/birthdays/upcoming?days_ahead=7',
@@ -190,6 +196,15 @@ async function main() {
   const endRss = rssMb(service.child.pid);
   await stopProcess(service.child);
   await stopProcess(baseline.child);
+
+  log(`a book of ${settings.freshBook} written through the API, before and after VACUUM ANALYZE`);
+  const fresh = await freshBookPhase(settings, entry, serviceEnv, log);
+  workloads.push(...fresh.workloads);
+  plans.push(...fresh.plans);
+  writeFileSync(
+    path.join(resultsDir, `${stem}-explain.txt`),
+    plansText([...queries, ...fresh.queries], plans),
+  );
 
   log('start-up of the embedded database with existing data');
   const startup = await measureStartup(settings, entry, 3);

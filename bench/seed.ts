@@ -19,17 +19,23 @@ export interface Seeded {
   seconds: number;
 }
 
-/** Drops and recreates the bench database, then applies the service's migrations with its own migrator. */
-export async function recreateDatabase(settings: Settings): Promise<void> {
+/**
+ * Drops and recreates the bench database (or another one on the same server), then applies the
+ * service's migrations with its own migrator.
+ */
+export async function recreateDatabase(
+  settings: Settings,
+  target: { name: string; url: string } = { name: settings.benchDbName, url: settings.benchUrl },
+): Promise<void> {
   const admin = new pg.Client({ connectionString: settings.adminUrl });
   await admin.connect();
   try {
-    await admin.query(`drop database if exists "${settings.benchDbName}" with (force)`);
-    await admin.query(`create database "${settings.benchDbName}"`);
+    await admin.query(`drop database if exists "${target.name}" with (force)`);
+    await admin.query(`create database "${target.name}"`);
   } finally {
     await admin.end();
   }
-  const database = await openDatabase({ url: settings.benchUrl });
+  const database = await openDatabase({ url: target.url });
   try {
     await database.migrate();
   } finally {

@@ -24,6 +24,9 @@ export const settings = {
   benchDbName,
   /** The bench database on the same server: dropped and recreated every run. */
   benchUrl: withDatabase(adminUrl, benchDbName),
+  /** A second database on the same server for the book written through the API (also recreated). */
+  freshDbName: `${benchDbName}_fresh`,
+  freshUrl: withDatabase(adminUrl, `${benchDbName}_fresh`),
   redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
   /** Length of one measured round, seconds. */
   seconds: intFromEnv('BENCH_SECONDS', 5),
@@ -37,6 +40,8 @@ export const settings = {
   bigBook: intFromEnv('BENCH_BIG_BOOK', 100_000),
   /** Contacts of every user but the three measured ones. */
   otherBook: intFromEnv('BENCH_OTHER_BOOK', 10),
+  /** The book written through POST /api/contacts and measured before and after VACUUM ANALYZE. */
+  freshBook: intFromEnv('BENCH_FRESH_BOOK', 20_000),
   /** Contacts seeded through the API for --embedded (PGlite cannot be written from outside). */
   embeddedBook: intFromEnv('BENCH_EMBEDDED_BOOK', 10_000),
   /** Contacts seeded through the API before timing the embedded start-up. */
@@ -63,6 +68,7 @@ export const isFullRun = [
   'BENCH_USERS',
   'BENCH_BIG_BOOK',
   'BENCH_OTHER_BOOK',
+  'BENCH_FRESH_BOOK',
   'BENCH_EMBEDDED_BOOK',
   'BENCH_STARTUP_BOOK',
   'PASSWORD_HASH_ITERATIONS',

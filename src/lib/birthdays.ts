@@ -46,16 +46,34 @@ function celebratedDay(year: number, month: number, day: number): number {
   return month === 2 && day === 29 && !isLeapYear(year) ? 28 : day;
 }
 
+/**
+ * One formatter per time zone: building an Intl.DateTimeFormat costs far more than using one, and
+ * "today" is needed by every contact write and every birthdays request. Bounded: the spellings of
+ * valid zones are finite, but clients choose them (an unknown zone throws and is never kept).
+ */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+const MAX_FORMATTERS = 1000;
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      calendar: 'gregory',
+      numberingSystem: 'latn',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
+    if (formatters.size >= MAX_FORMATTERS) formatters.clear();
+    formatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
 /** Today's calendar date ('YYYY-MM-DD') in an IANA time zone, so "today" means the user's today, not UTC's. */
 export function todayInZone(timeZone: string, now: Date = new Date()): string {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    calendar: 'gregory',
-    numberingSystem: 'latn',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).formatToParts(now);
+  const parts = formatterFor(timeZone).formatToParts(now);
   const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
   return `${part('year').padStart(4, '0')}-${part('month')}-${part('day')}`;
 }
@@ -81,7 +99,8 @@ export function nextBirthday(birthday: string, today: string): { nextBirthday: s
 
 /**
  * The `month * 100 + day` ranges whose anniversaries can fall within [today, today + daysAhead].
- * A superset meant for an indexed SQL filter; the caller keeps rows whose nextBirthday is within daysAhead.
+ * Exact: a month-day is in a range exactly when its next anniversary is at most daysAhead days away
+ * (unit-tested against a day-by-day walk), so the database can count and page the window.
  */
 export function upcomingMonthDayRanges(today: string, daysAhead: number): { from: number; to: number }[] {
   if (!Number.isInteger(daysAhead) || daysAhead < 0)
@@ -103,4 +122,39 @@ export function upcomingMonthDayRanges(today: string, daysAhead: number): { from
     { from, to: 1231 },
     { from: 101, to },
   ];
+}
+
+/**
+ * How to order a window of upcoming birthdays by month-day alone, soonest first, so the database can
+ * sort and page it: month-days from `todayMonthDay` on are celebrated this year, earlier ones next
+ * year; 29 February counts as 28 February in a common year (`leapThisYear` / `leapNextYear`).
+ */
+export interface BirthdayOrder {
+  /** The window as month-day ranges (upcomingMonthDayRanges). */
+  ranges: { from: number; to: number }[];
+  todayMonthDay: number;
+  leapThisYear: boolean;
+  leapNextYear: boolean;
+}
+
+/** The window [today, today + daysAhead] and its ordering rule (see BirthdayOrder). */
+export function upcomingOrder(today: string, daysAhead: number): BirthdayOrder {
+  const { year, month, day } = parseDate(today);
+  return {
+    ranges: upcomingMonthDayRanges(today, daysAhead),
+    todayMonthDay: month * 100 + day,
+    leapThisYear: isLeapYear(year),
+    leapNextYear: isLeapYear(year + 1),
+  };
+}
+
+/**
+ * The sort key of a month-day in a window: ascending keys are ascending days until the anniversary
+ * (equal keys, the same day: ties go by id). The SQL of the birthdays page computes exactly this.
+ */
+export function birthdayOrderKey(monthDay: number, order: BirthdayOrder): number {
+  const nextYear = monthDay < order.todayMonthDay;
+  const leap = nextYear ? order.leapNextYear : order.leapThisYear;
+  const celebrated = monthDay === 229 && !leap ? 228 : monthDay;
+  return (nextYear ? 10_000 : 0) + celebrated;
 }

@@ -1,7 +1,7 @@
 import type { Deps } from '../container.js';
 import { isUniqueViolation } from '../database/errors.js';
 import { AppError, fieldError } from '../errors.js';
-import { nextBirthday, todayInZone, upcomingMonthDayRanges } from '../lib/birthdays.js';
+import { nextBirthday, todayInZone, upcomingOrder } from '../lib/birthdays.js';
 import { buildSearchText, foldCase, searchTerms } from '../lib/search-text.js';
 import {
   type ContactFilters,
@@ -12,6 +12,7 @@ import {
   type PageOf,
 } from '../repository/contacts-repository.js';
 import { type ContactInput, checkContactInput } from './contact-input.js';
+import { RANKED_IDS_KEPT, SearchResultCache } from './search-cache.js';
 
 /** Ids are PostgreSQL integers: anything outside cannot exist, and must not reach the database as an overflow. */
 const MAX_ID = 2_147_483_647;
@@ -38,6 +39,9 @@ function folded(value: string | undefined): string | undefined {
 
 /** The address book: every method is scoped to its owner, and another user's contact does not exist. */
 export class ContactsService {
+  /** Ranked ids and counts of recent searches, checked against the book's version on every use. */
+  private readonly searchCache = new SearchResultCache();
+
   constructor(private readonly deps: Deps) {}
 
   private get db() {
@@ -134,7 +138,12 @@ export class ContactsService {
     });
   }
 
-  /** Substring search over names, full name, email and phone; exact matches first, then prefixes, then the rest. */
+  /**
+   * Substring search over names, full name, email and phone; exact matches first, then prefixes, then
+   * the rest, ties by id. Ranking and counting every match is the expensive part, so the first
+   * RANKED_IDS_KEPT ranked ids and the count are cached with the book version they were computed at,
+   * and a page of an unchanged book is fetched by id with the version checked in the same statement.
+   */
   async search(
     userId: number,
     query: string,
@@ -143,19 +152,33 @@ export class ContactsService {
   ): Promise<PageOf<ContactRecord>> {
     const terms = searchTerms(query);
     if (terms.length === 0) throw fieldError(field.location, field.name, 'Search query must not be blank');
-    return contactsRepository.search(this.db, userId, terms, page);
+    const cached = this.searchCache.pageOf(userId, terms, page.skip, page.limit);
+    if (cached) {
+      const current = await contactsRepository.contactsWithVersion(this.db, userId, cached.ids);
+      if (current.version === cached.version) return { rows: current.rows, total: cached.total };
+    }
+    // Beyond the kept ranking (a rare deep page), rank and count in full for that page alone.
+    if (page.skip + page.limit > RANKED_IDS_KEPT)
+      return contactsRepository.search(this.db, userId, terms, page);
+    const ranked = await contactsRepository.rankedIds(this.db, userId, terms, RANKED_IDS_KEPT);
+    this.searchCache.remember(userId, terms, ranked);
+    const ids = ranked.ids.slice(page.skip, page.skip + page.limit);
+    const { rows } = await contactsRepository.contactsWithVersion(this.db, userId, ids);
+    return { rows, total: ranked.total };
   }
 
   /**
-   * Contacts whose next birthday falls within [today, today + daysAhead] in the time zone, soonest first.
-   * SQL narrows by month-day ranges (a superset); the exact day count comes from the pure helper.
+   * One page of the contacts whose next birthday falls within [today, today + daysAhead] in the time
+   * zone, soonest first then by id, and how many there are in all. The database counts, orders and
+   * pages the window by month-day (exact: see upcomingOrder); the days come from the pure helper.
    */
   async upcomingBirthdays(
     userId: number,
     daysAhead: number,
     timeZone: string | undefined,
+    page: Page,
     field: { daysName: string },
-  ): Promise<UpcomingBirthday[]> {
+  ): Promise<PageOf<UpcomingBirthday>> {
     if (!Number.isInteger(daysAhead) || daysAhead < 0 || daysAhead > 366) {
       throw fieldError('query', field.daysName, 'Input should be between 0 and 366');
     }
@@ -165,15 +188,17 @@ export class ContactsService {
     } catch {
       throw fieldError('query', 'tz', 'Unknown time zone: use an IANA name such as Europe/Kyiv');
     }
-    const rows = await contactsRepository.withBirthdayIn(
+    const { rows, total } = await contactsRepository.birthdayPage(
       this.db,
       userId,
-      upcomingMonthDayRanges(today, daysAhead),
+      upcomingOrder(today, daysAhead),
+      page,
     );
-    return rows
+    const upcoming = rows
+      // A birthday cleared between the two reads of the page: the row has no anniversary to show.
       .filter((row): row is ContactRecord & { birthday: string } => row.birthday !== null)
       .map((row) => ({ ...row, ...nextBirthday(row.birthday, today) }))
-      .filter((row) => row.daysUntil <= daysAhead)
       .sort((a, b) => a.daysUntil - b.daysUntil || a.id - b.id);
+    return { rows: upcoming, total };
   }
 }

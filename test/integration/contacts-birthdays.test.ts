@@ -108,6 +108,14 @@ describe('GET /api/contacts/birthdays/upcoming', () => {
     );
   });
 
+  it('sends X-Total-Count: the whole window, which a small book gets in one answer', async () => {
+    for (const days of [0, 7, 366]) {
+      const response = await api.call('GET', `/api/contacts/birthdays/upcoming?days_ahead=${days}`);
+      expect(response.headers['x-total-count']).toBe(String(expected(today, days).length));
+      expect((response.json() as unknown[]).length).toBe(expected(today, days).length);
+    }
+  });
+
   it('days_ahead=0 is today only, ties by id', async () => {
     const rows = await upcoming('?days_ahead=0');
     expect(summary(rows)).toEqual(expected(today, 0));
@@ -188,6 +196,82 @@ describe('GET /api/contacts/birthdays/upcoming', () => {
       expect(response.statusCode, query).toBe(422);
       const [field] = query.split('=');
       expect((response.json() as { detail: { loc: unknown[] }[] }).detail[0]!.loc).toEqual(['query', field]);
+    }
+  });
+});
+
+describe('paging upcoming birthdays (skip, limit, X-Total-Count)', () => {
+  let pagedApi: ReturnType<typeof contactsApi>;
+  let book: { id: number; birthday: string }[];
+
+  beforeAll(async () => {
+    pagedApi = contactsApi(ctx, await ctx.createUser());
+    // 130 birthdays over the next three days (more than a default page), 10 more 10–14 days away.
+    book = [];
+    for (let i = 0; i < 140; i++) {
+      const day = i < 130 ? addDays(today, i % 3) : addDays(today, 10 + (i % 5));
+      const contact = await pagedApi.create({ first_name: `B${i}`, birthday: bornOn(day) });
+      book.push({ id: contact.id, birthday: contact.birthday! });
+    }
+  });
+
+  const window = (days: number) =>
+    book
+      .map((row) => ({ id: row.id, ...nextBirthday(row.birthday, today) }))
+      .filter((row) => row.daysUntil <= days)
+      .sort((a, b) => a.daysUntil - b.daysUntil || a.id - b.id)
+      .map((row) => row.id);
+
+  const page = async (query: string) => {
+    const response = await pagedApi.call('GET', `/api/contacts/birthdays/upcoming?${query}`);
+    expect(response.statusCode, response.body.slice(0, 200)).toBe(200);
+    return {
+      ids: (response.json() as BirthdayBody[]).map((row) => row.id),
+      total: response.headers['x-total-count'],
+    };
+  };
+
+  it('answers 100 by default, soonest first then by id, with the window size in X-Total-Count', async () => {
+    const all = window(7);
+    expect(all).toHaveLength(130);
+    const first = await page('days_ahead=7');
+    expect(first.ids).toEqual(all.slice(0, 100));
+    expect(first.total).toBe('130');
+    const rest = await page('days_ahead=7&skip=100');
+    expect(rest.ids).toEqual(all.slice(100));
+    expect(rest.total).toBe('130');
+  });
+
+  it('pages with skip and limit in the same order, and past the end with the total', async () => {
+    const all = window(366);
+    const seen: number[] = [];
+    for (let skip = 0; skip < all.length; skip += 17)
+      seen.push(...(await page(`days_ahead=366&skip=${skip}&limit=17`)).ids);
+    expect(seen).toEqual(all);
+    expect(await page('days_ahead=366&skip=1000&limit=5')).toEqual({ ids: [], total: String(all.length) });
+    expect(await page('days_ahead=1&limit=1000')).toEqual({
+      ids: window(1),
+      total: String(window(1).length),
+    });
+  });
+
+  it('pages the alias the same way', async () => {
+    const response = await pagedApi.call('GET', '/api/contacts/birthdays?days=7&skip=120&limit=50');
+    expect((response.json() as BirthdayBody[]).map((row) => row.id)).toEqual(window(7).slice(120));
+    expect(response.headers['x-total-count']).toBe('130');
+  });
+
+  it('422 for a skip or limit out of range', async () => {
+    for (const query of ['limit=0', 'limit=1001', 'skip=-1', 'limit=1.5', 'skip=abc']) {
+      for (const path of ['/api/contacts/birthdays/upcoming', '/api/contacts/birthdays']) {
+        const response = await pagedApi.call('GET', `${path}?${query}`);
+        expect(response.statusCode, `${path}?${query}`).toBe(422);
+        const [field] = query.split('=');
+        expect((response.json() as { detail: { loc: unknown[] }[] }).detail[0]!.loc).toEqual([
+          'query',
+          field,
+        ]);
+      }
     }
   });
 });

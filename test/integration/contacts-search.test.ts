@@ -1,4 +1,7 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contacts } from '../../src/database/schema/index.js';
+import { buildSearchText } from '../../src/lib/search-text.js';
 import { createTestApp, type TestContext, type TestUser } from '../helpers/app.js';
 import { type ContactBody, contactsApi, ids } from '../helpers/contacts.js';
 
@@ -190,5 +193,71 @@ describe('GET /api/contacts/search/{query}', () => {
     expect((await api.call('GET', '/api/contacts/search?q=ada')).statusCode).toBe(200);
     expect((await api.call('GET', '/api/contacts/birthdays/upcoming')).statusCode).toBe(200);
     expect((await api.call('GET', '/api/contacts/birthdays')).statusCode).toBe(200);
+  });
+});
+
+describe('repeated searches (ranked ids kept per book version)', () => {
+  it('follow every write to the book: create, update, delete, and a write made outside this process', async () => {
+    const owner = await ctx.createUser();
+    const mine = contactsApi(ctx, owner);
+    const first = await mine.create({ first_name: 'Zorro', last_name: 'Substring-zorr' });
+    const second = await mine.create({ first_name: 'Zorr' });
+    const find = async (query: string, extra = '') => {
+      const response = await mine.call('GET', `/api/contacts/search/${encodeURIComponent(query)}${extra}`);
+      expect(response.statusCode).toBe(200);
+      return { ids: ids(response), total: response.headers['x-total-count'] };
+    };
+    expect(await find('zorr')).toEqual({ ids: [second.id, first.id], total: '2' });
+    expect(await find('zorr')).toEqual({ ids: [second.id, first.id], total: '2' });
+
+    const third = await mine.create({ first_name: 'Azorr' });
+    expect(await find('zorr')).toEqual({ ids: [second.id, first.id, third.id], total: '3' });
+    expect(await find('zorr', '?skip=1&limit=1')).toEqual({ ids: [first.id], total: '3' });
+
+    // An update that changes the ranking (exact now), then one that stops the match.
+    await mine.call('PATCH', `/api/contacts/${third.id}`, { first_name: 'zorr' });
+    expect(await find('zorr')).toEqual({ ids: [second.id, third.id, first.id], total: '3' });
+    await mine.call('PATCH', `/api/contacts/${second.id}`, { first_name: 'Nobody' });
+    expect(await find('zorr')).toEqual({ ids: [third.id, first.id], total: '2' });
+    // A field outside the search changes the answer's body, never served from an old copy.
+    await mine.call('PATCH', `/api/contacts/${first.id}`, { additional_info: 'fresh' });
+    const body = await mine.call('GET', '/api/contacts/search/zorr');
+    expect((body.json() as ContactBody[]).find((row) => row.id === first.id)?.additional_info).toBe('fresh');
+
+    expect((await mine.call('DELETE', `/api/contacts/${third.id}`)).statusCode).toBe(204);
+    expect(await find('zorr')).toEqual({ ids: [first.id], total: '1' });
+
+    // Another instance (or a person with psql) changes the book: the database's version says so.
+    await ctx.deps.database.db.execute(
+      sql`update contacts set search_text = ${'\nzorr\n'} where id = ${second.id}`,
+    );
+    expect(await find('zorr')).toEqual({ ids: [second.id, first.id], total: '2' });
+    // Nobody else's writes or searches mix in.
+    const stranger = contactsApi(ctx, await ctx.createUser());
+    await stranger.create({ first_name: 'Zorr' });
+    expect(await find('zorr')).toEqual({ ids: [second.id, first.id], total: '2' });
+  });
+
+  it('pages past the kept ranking (1 000 ids) with the full query, in the same order', async () => {
+    const owner = await ctx.createUser();
+    const mine = contactsApi(ctx, owner);
+    // Built directly in the database (a factory): 1 005 prefix matches and 5 exact ones, created last.
+    const values = Array.from({ length: 1010 }, (_, i) => {
+      const fields = { firstName: i < 1005 ? `Kaja${i}` : 'Kaja', lastName: null, email: null, phone: null };
+      return { ...fields, userId: owner.id, searchText: buildSearchText(fields) };
+    });
+    const made = await ctx.deps.database.db.insert(contacts).values(values).returning({ id: contacts.id });
+    const madeIds = made.map((row) => row.id);
+    const ranked = [...madeIds.slice(1005), ...madeIds.slice(0, 1005)];
+    const page = async (extra: string) => {
+      const response = await mine.call('GET', `/api/contacts/search?q=kaja${extra}`);
+      expect(response.statusCode).toBe(200);
+      expect(response.headers['x-total-count']).toBe('1010');
+      return ids(response);
+    };
+    expect(await page('&limit=1000')).toEqual(ranked.slice(0, 1000));
+    expect(await page('&skip=995&limit=10')).toEqual(ranked.slice(995, 1005));
+    expect(await page('&skip=1000&limit=1000')).toEqual(ranked.slice(1000));
+    expect(await page('&skip=2000')).toEqual([]);
   });
 });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { nextBirthday, todayInZone, upcomingMonthDayRanges } from '../../src/lib/birthdays.js';
+import {
+  birthdayOrderKey,
+  nextBirthday,
+  todayInZone,
+  upcomingMonthDayRanges,
+  upcomingOrder,
+} from '../../src/lib/birthdays.js';
 
 const DAY_MS = 86_400_000;
 
@@ -81,6 +87,62 @@ describe('upcoming birthdays agree with a day-by-day walk', () => {
   });
 });
 
+describe('the window and its order, as the database pages them', () => {
+  // The SQL counts and pages the month-day ranges without the exact filter, ordered by birthdayOrderKey
+  // then id: the ranges must hold exactly the walk's birthdays, and the key must sort them by days until.
+  describe.each([2023, 2024, 2025])('every day of %i', (year) => {
+    it.each([0, 7, 58, 364, 366])('within %i days', (daysAhead) => {
+      const mismatches: string[] = [];
+      for (const today of daysOfYear(year)) {
+        const expected = bruteForce(today, daysAhead);
+        const order = upcomingOrder(today, daysAhead);
+        const inWindow = BIRTHDAYS.filter((birthday) => {
+          const md = monthDay(birthday);
+          return order.ranges.some(({ from, to }) => md >= from && md <= to);
+        });
+        if (inWindow.length !== expected.size || inWindow.some((b) => !expected.has(b))) {
+          mismatches.push(
+            `${today} +${daysAhead}: ${inWindow.length} in the ranges, ${expected.size} expected`,
+          );
+        }
+        const byKey = [...inWindow].sort(
+          (a, b) => birthdayOrderKey(monthDay(a), order) - birthdayOrderKey(monthDay(b), order),
+        );
+        for (let i = 1; i < byKey.length; i++) {
+          const [before, after] = [byKey[i - 1]!, byKey[i]!];
+          const sameKey =
+            birthdayOrderKey(monthDay(before), order) === birthdayOrderKey(monthDay(after), order);
+          const [dBefore, dAfter] = [expected.get(before)?.daysUntil, expected.get(after)?.daysUntil];
+          if (dBefore === undefined || dAfter === undefined) continue;
+          if (sameKey ? dBefore !== dAfter : dBefore >= dAfter) {
+            mismatches.push(`${today} +${daysAhead}: ${before} (${dBefore}) before ${after} (${dAfter})`);
+          }
+        }
+      }
+      expect(mismatches).toEqual([]);
+    });
+  });
+
+  it('knows whether this year and next are leap years', () => {
+    expect(upcomingOrder('2027-12-30', 7)).toEqual({
+      ranges: [
+        { from: 1230, to: 1231 },
+        { from: 101, to: 106 },
+      ],
+      todayMonthDay: 1230,
+      leapThisYear: false,
+      leapNextYear: true,
+    });
+    // 29 February shares 28 February's day in a common year, and comes after it in a leap year.
+    const common = upcomingOrder('2027-02-20', 30);
+    expect(birthdayOrderKey(229, common)).toBe(birthdayOrderKey(228, common));
+    const leap = upcomingOrder('2028-02-20', 30);
+    expect(birthdayOrderKey(229, leap)).toBeGreaterThan(birthdayOrderKey(228, leap));
+    // Past today: next year's, after every day left this year.
+    expect(birthdayOrderKey(101, common)).toBeGreaterThan(birthdayOrderKey(1231, common));
+  });
+});
+
 describe('upcomingMonthDayRanges', () => {
   it('is one range inside a year', () => {
     expect(upcomingMonthDayRanges('2025-06-10', 7)).toEqual([{ from: 610, to: 617 }]);
@@ -153,5 +215,24 @@ describe('todayInZone', () => {
 
   it('rejects an unknown zone', () => {
     expect(() => todayInZone('Mars/Base')).toThrow(RangeError);
+    // Also once a valid zone's formatter is kept: a bad name is never answered from another's.
+    todayInZone('Europe/Kyiv');
+    expect(() => todayInZone('Europe/Kyi')).toThrow(RangeError);
+  });
+
+  it('answers the same for every zone and spelling, past the bound of kept formatters', () => {
+    const instant = new Date('2025-06-30T23:30:00Z');
+    const zones = Intl.supportedValuesOf('timeZone');
+    const spellings = [
+      ...zones,
+      ...zones.map((zone) => zone.toLowerCase()),
+      ...zones.map((z) => z.toUpperCase()),
+    ];
+    expect(spellings.length).toBeGreaterThan(1000);
+    const first = spellings.map((zone) => todayInZone(zone, instant));
+    const again = spellings.map((zone) => todayInZone(zone, instant));
+    expect(again).toEqual(first);
+    expect(todayInZone('asia/tokyo', instant)).toBe('2025-07-01');
+    expect(todayInZone('AMERICA/NEW_YORK', instant)).toBe('2025-06-30');
   });
 });

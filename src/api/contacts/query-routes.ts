@@ -4,13 +4,13 @@ import { currentUser } from '../plugins/route-config.js';
 import {
   BirthdayResponse,
   BirthdaysAliasQuery,
+  birthdayPageResponse,
   ContactResponse,
   errors,
   PageQuery,
   pageResponse,
   SearchParams,
   SearchQuery,
-  toBirthdayResponse,
   UpcomingQuery,
 } from './schemas.js';
 
@@ -21,7 +21,7 @@ const SEARCH_DESCRIPTION =
   'Case-insensitive (any script) substring match on first name, last name, full name ("Ada Love" finds Ada Lovelace), email or phone; a phone-like query also matches by its digits alone. `%` and `_` are literal. Best first: a field equal to the query, then a field starting with it, then any substring; ties by id. The X-Total-Count header is the number of matches before skip/limit. A blank query is 422.';
 
 const BIRTHDAYS_DESCRIPTION =
-  'Contacts whose next birthday anniversary (month and day) falls between today and today + N days inclusive, "today" being the date in `tz` (default APP_TIMEZONE). Soonest first, then by id; each with next_birthday and days_until (0 = today). Wraps over New Year; a 29 February birthday falls on 28 February in common years. An unknown time zone is 422.';
+  'Contacts whose next birthday anniversary (month and day) falls between today and today + N days inclusive, "today" being the date in `tz` (default APP_TIMEZONE). Soonest first, then by id; each with next_birthday and days_until (0 = today). Wraps over New Year; a 29 February birthday falls on 28 February in common years. Paged like the list: `skip` (default 0) and `limit` (1–1000, default 100); the X-Total-Count header is the number of contacts in the window before skip/limit, so a window of at most 100 contacts comes whole in one answer. An unknown time zone is 422.';
 
 /** Search and upcoming birthdays: read-only views of the caller's address book. */
 export const contactsQueryRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -91,12 +91,16 @@ export const contactsQueryRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: birthdaysResponse,
       },
     },
-    async (request) => {
-      const { days_ahead, tz } = request.query;
-      const rows = await contacts.upcomingBirthdays(currentUser(request).id, days_ahead, tz, {
-        daysName: 'days_ahead',
-      });
-      return rows.map(toBirthdayResponse);
+    async (request, reply) => {
+      const { days_ahead, tz, skip, limit } = request.query;
+      const page = await contacts.upcomingBirthdays(
+        currentUser(request).id,
+        days_ahead,
+        tz,
+        { skip, limit },
+        { daysName: 'days_ahead' },
+      );
+      return birthdayPageResponse(reply, page);
     },
   );
 
@@ -112,10 +116,16 @@ export const contactsQueryRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: birthdaysResponse,
       },
     },
-    async (request) => {
-      const { days, tz } = request.query;
-      const rows = await contacts.upcomingBirthdays(currentUser(request).id, days, tz, { daysName: 'days' });
-      return rows.map(toBirthdayResponse);
+    async (request, reply) => {
+      const { days, tz, skip, limit } = request.query;
+      const page = await contacts.upcomingBirthdays(
+        currentUser(request).id,
+        days,
+        tz,
+        { skip, limit },
+        { daysName: 'days' },
+      );
+      return birthdayPageResponse(reply, page);
     },
   );
 };

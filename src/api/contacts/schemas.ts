@@ -12,12 +12,12 @@ function nullable<T extends TSchema>(schema: T) {
 }
 
 const FirstName = Type.String({
-  description: '1–50 characters after trimming; stored trimmed',
+  description: '1–100 characters after trimming; stored trimmed',
   examples: ['Ada'],
 });
 const fields = {
   last_name: Type.Optional(
-    nullable(Type.String({ description: 'At most 50 characters after trimming; blank is stored as null' })),
+    nullable(Type.String({ description: 'At most 100 characters after trimming; blank is stored as null' })),
   ),
   email: Type.Optional(
     nullable(
@@ -49,8 +49,8 @@ const fields = {
   additional_info: Type.Optional(
     nullable(
       Type.String({
-        maxLength: 2000,
-        description: 'At most 2000 characters, kept as written; blank is stored as null',
+        maxLength: 10_000,
+        description: 'At most 10 000 characters, kept as written; blank is stored as null',
       }),
     ),
   ),
@@ -130,8 +130,9 @@ const Days = Type.Integer({
   default: 7,
   description: 'Days after today to include',
 });
-export const UpcomingQuery = Type.Object({ days_ahead: Days, tz: TimeZone });
-export const BirthdaysAliasQuery = Type.Object({ days: Days, tz: TimeZone });
+// Paged like the list (skip, limit ≤ 1000, default 100): a week of a large book is thousands of contacts.
+export const UpcomingQuery = Type.Object({ days_ahead: Days, tz: TimeZone, skip: Skip, limit: Limit });
+export const BirthdaysAliasQuery = Type.Object({ days: Days, tz: TimeZone, skip: Skip, limit: Limit });
 
 export const errors = {
   404: ErrorResponse,
@@ -162,4 +163,13 @@ export function pageResponse(reply: FastifyReply, page: PageOf<ContactRecord>): 
 
 export function toBirthdayResponse(row: UpcomingBirthday): BirthdayResponse {
   return { ...toContactResponse(row), next_birthday: row.nextBirthday, days_until: row.daysUntil };
+}
+
+/** A page of upcoming birthdays: the rows, and how many fall within the window in X-Total-Count. */
+export function birthdayPageResponse(
+  reply: FastifyReply,
+  page: PageOf<UpcomingBirthday>,
+): BirthdayResponse[] {
+  reply.header('X-Total-Count', String(page.total));
+  return page.rows.map(toBirthdayResponse);
 }

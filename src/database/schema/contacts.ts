@@ -42,7 +42,9 @@ export const contacts = pgTable(
   (table) => [
     uniqueIndex('contacts_user_email_key').on(table.userId, table.email),
     index('contacts_user_id_id_idx').on(table.userId, table.id),
-    index('contacts_user_birthday_md_idx').on(table.userId, table.birthdayMonthDay),
+    // id too (migration 0009): upcoming birthdays count and order a window from the index alone
+    // (month-day, then id), without visiting the rows of a large book.
+    index('contacts_user_birthday_md_id_idx').on(table.userId, table.birthdayMonthDay, table.id),
     // user_id inside the trigram index (btree_gin): a search only ever visits the caller's rows.
     index('contacts_user_search_trgm_idx').using('gin', table.userId, sql`${table.searchText} gin_trgm_ops`),
   ],
