@@ -4,7 +4,8 @@ import { keepCustom, keepEvent, keepIm, keepPhonetic, keepRelation } from './kep
 import { type CsvRow, readGroups } from './row.js';
 import { cleanGroups, parseLabel, splitMulti } from './values.js';
 
-const ADDRESS_PARTS = [
+/** The parts of Google's `Address N - <part>` columns, in the order of its export (the writer's too). */
+export const ADDRESS_PARTS = [
   'Formatted',
   'Street',
   'City',

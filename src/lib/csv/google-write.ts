@@ -1,4 +1,5 @@
 import type { Card, CardAddress } from '../card.js';
+import { ADDRESS_PARTS } from './google-read.js';
 import { type Entry, keptColumns } from './kept-write.js';
 import { formatGroups, formatLabel, MULTI } from './values.js';
 
@@ -23,17 +24,7 @@ type Kind = keyof typeof GROUP_COUNTS;
 const PARTS: Record<Kind, string[]> = {
   'E-mail': ['Label', 'Value'],
   Phone: ['Label', 'Value'],
-  Address: [
-    'Label',
-    'Formatted',
-    'Street',
-    'City',
-    'PO Box',
-    'Region',
-    'Postal Code',
-    'Country',
-    'Extended Address',
-  ],
+  Address: ['Label', ...ADDRESS_PARTS],
   Relation: ['Label', 'Value'],
   Website: ['Label', 'Value'],
   Event: ['Label', 'Value'],
