@@ -10,7 +10,7 @@
 import http from 'node:http';
 import { jwtVerify } from 'jose';
 import pg from 'pg';
-import { LIST_FIRST_PAGE_SQL, LIST_PAGE_SQL, ME_SQL, WALK_MAX_ROWS } from './baseline-sql.js';
+import { LIST_PAGE_SQL, ME_SQL } from './baseline-sql.js';
 
 // Dates as 'YYYY-MM-DD' strings, as the service returns them.
 pg.types.setTypeParser(1082, (value) => value);
@@ -50,10 +50,7 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
     const skip = Number(url.searchParams.get('skip') ?? 0);
     const limit = Number(url.searchParams.get('limit') ?? 100);
     const { userId } = who;
-    const { rows } =
-      skip + limit <= WALK_MAX_ROWS
-        ? await pool.query(LIST_FIRST_PAGE_SQL, [userId, userId, 0, userId, skip + limit, skip])
-        : await pool.query(LIST_PAGE_SQL, [userId, userId, 0, limit, skip]);
+    const { rows } = await pool.query(LIST_PAGE_SQL, [userId, userId, 0, limit, skip]);
     const total = rows[0]?.coalesce ?? 0;
     return send(
       res,
