@@ -54,7 +54,7 @@ export async function captureQueries(
     await run('birthdays/upcoming?days_ahead=7', () =>
       contactsRepository.birthdayPage(db, userId, order, { skip: 0, limit: 100 }),
     );
-    await run('me (cache miss)', () => usersRepository.findBySession(db, args.sessionId, userId));
+    await run('me (cache miss)', () => usersRepository.findLiveSession(db, args.sessionId, userId));
   } finally {
     await pool.end();
   }

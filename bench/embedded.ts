@@ -23,6 +23,35 @@ export function embeddedEnv(settings: Settings, dataDir: string): Record<string,
 export const tempDataDir = () => mkdtempSync(path.join(os.tmpdir(), 'contacts-bench-'));
 
 /**
+ * Writes `count` generated contacts (deterministic for `seed`) through POST /api/contacts, exactly
+ * `count` requests over `connections`: a book as users write it.
+ */
+export function postBook(
+  url: string,
+  token: string,
+  options: { count: number; seed: number; connections: number },
+) {
+  const bodies = contactsFor(options.count, options.seed).map((c) =>
+    JSON.stringify({
+      first_name: c.firstName,
+      last_name: c.lastName,
+      email: c.email,
+      phone: c.phone,
+      birthday: c.birthday,
+    }),
+  );
+  let next = 0;
+  return fire({
+    url: `${url}/api/contacts`,
+    connections: options.connections,
+    amount: options.count,
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    requests: [{ setupRequest: (request) => ({ ...request, body: bodies[next++ % bodies.length]! }) }],
+  });
+}
+
+/**
  * Registers a user and fills their book through POST /api/contacts (20 connections, exactly `count`
  * requests): PGlite lives inside the server process, so nothing else can write to it.
  */
@@ -36,24 +65,7 @@ export async function seedViaApi(server: Server, settings: Settings, count: numb
   });
   if (reg.status !== 201) throw new Error(`register failed: ${reg.status} ${JSON.stringify(reg.body)}`);
   const token = await login(server.url, username, settings.password);
-  const bodies = contactsFor(count, 4242).map((c) =>
-    JSON.stringify({
-      first_name: c.firstName,
-      last_name: c.lastName,
-      email: c.email,
-      phone: c.phone,
-      birthday: c.birthday,
-    }),
-  );
-  let next = 0;
-  const round = await fire({
-    url: `${server.url}/api/contacts`,
-    connections: 20,
-    amount: count,
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    requests: [{ setupRequest: (request) => ({ ...request, body: bodies[next++ % bodies.length]! }) }],
-  });
+  const round = await postBook(server.url, token, { count, seed: 4242, connections: 20 });
   return {
     token,
     created: round.requests - round.errors,

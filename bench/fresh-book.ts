@@ -7,12 +7,11 @@
 import pg from 'pg';
 import { hashPassword } from '../src/lib/password.js';
 import { type CapturedQuery, captureQueries } from './capture.js';
+import { postBook } from './embedded.js';
 import { explain, type PlanSummary } from './explain.js';
 import { login, sessionIdOf } from './http.js';
-import { fire } from './load.js';
 import { rssMb, startServer, stopProcess } from './processes.js';
 import { recreateDatabase } from './seed.js';
-import { contactsFor } from './seed-data.js';
 import type { Settings } from './settings.js';
 import { type Context, getWorkload, type Workload } from './workloads.js';
 
@@ -87,24 +86,11 @@ export async function freshBookPhase(
   let token = '';
   try {
     token = await login(service.url, user.username, settings.password);
-    const bodies = contactsFor(settings.freshBook, 2026).map((c) =>
-      JSON.stringify({
-        first_name: c.firstName,
-        last_name: c.lastName,
-        email: c.email,
-        phone: c.phone,
-        birthday: c.birthday,
-      }),
-    );
-    let next = 0;
     log(`fresh book: writing ${settings.freshBook} contacts through POST /api/contacts`);
-    const written = await fire({
-      url: `${service.url}/api/contacts`,
+    const written = await postBook(service.url, token, {
+      count: settings.freshBook,
+      seed: 2026,
       connections: settings.connections,
-      amount: settings.freshBook,
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      requests: [{ setupRequest: (request) => ({ ...request, body: bodies[next++ % bodies.length]! }) }],
     });
     workloads.push({
       id: 'fresh-create',

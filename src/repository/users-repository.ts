@@ -34,12 +34,10 @@ export const usersRepository = {
     return row;
   },
 
-  /** The user behind a live (unrevoked, unexpired) session, in one round trip. */
-  async findBySession(db: Executor, sessionId: string, userId: number): Promise<UserRow | undefined> {
-    return (await usersRepository.findLiveSession(db, sessionId, userId))?.user;
-  },
-
-  /** The same, with the session's expiry: a cached copy must not outlive the session. */
+  /**
+   * The user behind a live (unrevoked, unexpired) session, with the session's expiry (a cached copy
+   * must not outlive the session), in one round trip.
+   */
   async findLiveSession(
     db: Executor,
     sessionId: string,
